@@ -88,7 +88,8 @@ function walk(schema: Schema, v: unknown, path: PathBuilder, out: Violation[], w
       if (schema.kind === 'int' && !Number.isInteger(v)) return bad(`must be a whole number; got ${v}`);
       const { min, max } = schema;
       if ((min !== undefined && v < min) || (max !== undefined && v > max)) {
-        return bad(`must be in inclusive range [${min ?? '-inf'}, ${max ?? 'inf'}]; got ${v}`);
+        if (min !== undefined && max !== undefined) return bad(`must be in inclusive range [${min}, ${max}]; got ${v}`);
+        return bad(min !== undefined ? `must be at least ${min}; got ${v}` : `must be at most ${max}; got ${v}`);
       }
       return v;
     }
