@@ -1,8 +1,24 @@
-// STUB: replaced by the kind's real descriptor (schema, validator, columns).
 import type { KindDescriptor } from '../../core/descriptor.js';
-import { s } from '../../core/schema.js';
+import type { Resource } from '../../core/resource.js';
+import { hostnameGeneratorSpecSchema } from './schema.js';
+import { type HostnameGeneratorSpec, SELECTOR_KINDS, type SelectorKey } from './types.js';
+import { validateHostnameGenerator } from './validate.js';
 
-export const hostnameGeneratorDescriptor: KindDescriptor = {
+const specOf = (r: Resource): HostnameGeneratorSpec => r.spec as HostnameGeneratorSpec;
+
+/** `meshService(kuma.io/origin=zone)`; `(*)` when matchLabels is empty, so it selects all. */
+function describeSelector(spec: HostnameGeneratorSpec): string {
+  return (Object.keys(SELECTOR_KINDS) as SelectorKey[])
+    .flatMap((k) => {
+      const sel = spec.selector?.[k];
+      if (sel === undefined) return [];
+      const pairs = Object.entries(sel.matchLabels ?? {}).map(([lk, lv]) => `${lk}=${lv}`);
+      return [`${k}(${pairs.length > 0 ? pairs.join(',') : '*'})`];
+    })
+    .join(' ');
+}
+
+export const hostnameGeneratorDescriptor: KindDescriptor<HostnameGeneratorSpec> = {
   name: 'HostnameGenerator',
   shortName: 'hg',
   scope: 'Global',
@@ -12,9 +28,13 @@ export const hostnameGeneratorDescriptor: KindDescriptor = {
   hasStatus: false,
   isPolicy: false,
   isDestination: false,
+  // Kuma: GlobalToZonesFlag | ZoneToGlobalFlag (zone-made ones go to global only).
   sync: { globalToZones: true, zoneToGlobal: true, zoneToOtherZones: false },
   nameRule: 'resource',
-  specSchema: s.any(),
-  validate: () => [],
-  columns: [],
+  specSchema: hostnameGeneratorSpecSchema,
+  validate: validateHostnameGenerator,
+  columns: [
+    { header: 'TEMPLATE', value: (r) => specOf(r).template ?? '' },
+    { header: 'SELECTOR', value: (r) => describeSelector(specOf(r)) },
+  ],
 };
