@@ -1,11 +1,15 @@
-/** In-memory ResourceStore: for tests and `--store memory`. Nothing survives a restart. */
+/**
+ * In-memory ResourceStore: for tests and `--store memory`. Nothing survives a restart.
+ * Values go through the same JSON encoding as the SQLite store, so both backends hand back equal
+ * values for equal writes (see stored-resource.ts).
+ */
 import { type Clock, systemClock } from '../core/clock.js';
 import {
   ResourceAlreadyExistsError,
   ResourceConflictError,
   ResourceNotFoundError,
 } from '../core/errors.js';
-import { keyString, type NewResource, type Resource, type ResourceKey } from '../core/resource.js';
+import { keyOf, type NewResource, type Resource, type ResourceKey } from '../core/resource.js';
 import { StoreListeners } from './listeners.js';
 import {
   compareResources,
@@ -17,6 +21,7 @@ import {
   type StoreListener,
   type UpdateRequest,
 } from './store.js';
+import { decodeResource, encodeResource } from './stored-resource.js';
 
 export class MemoryStore implements ResourceStore {
   private readonly byKey = new Map<string, Resource>();
@@ -28,7 +33,7 @@ export class MemoryStore implements ResourceStore {
   }
 
   async get(key: ResourceKey): Promise<Resource | undefined> {
-    return this.byKey.get(keyString(key));
+    return this.byKey.get(mapKey(key));
   }
 
   async list(options: ListOptions): Promise<ListPage> {
@@ -45,38 +50,38 @@ export class MemoryStore implements ResourceStore {
   }
 
   async create(input: NewResource): Promise<Resource> {
-    const k = keyString(input);
-    if (this.byKey.has(k)) throw new ResourceAlreadyExistsError(input);
+    const k = mapKey(input);
+    if (this.byKey.has(k)) throw new ResourceAlreadyExistsError(keyOf(input));
     const now = this.clock.now().toISOString();
-    const stored = freeze({ ...copy(input), creationTime: now, modificationTime: now, version: 1 });
+    const stored = decodeResource(encodeResource(input, { version: 1, creationTime: now, modificationTime: now }));
     this.byKey.set(k, stored);
     this.listeners.emit({ op: 'create', resource: stored });
     return stored;
   }
 
   async update(input: UpdateRequest): Promise<Resource> {
-    const k = keyString(input);
+    const k = mapKey(input);
     const previous = this.byKey.get(k);
-    if (!previous) throw new ResourceNotFoundError(input);
-    if (previous.version !== input.version) throw new ResourceConflictError(input, input.version, previous.version);
-    const { version: _ignored, ...body } = copy(input);
-    const stored = freeze({
-      ...body,
-      creationTime: previous.creationTime,
-      modificationTime: this.clock.now().toISOString(),
-      version: previous.version + 1,
-    });
+    if (!previous) throw new ResourceNotFoundError(keyOf(input));
+    if (previous.version !== input.version) throw new ResourceConflictError(keyOf(input), input.version, previous.version);
+    const stored = decodeResource(
+      encodeResource(input, {
+        version: previous.version + 1,
+        creationTime: previous.creationTime,
+        modificationTime: this.clock.now().toISOString(),
+      }),
+    );
     this.byKey.set(k, stored);
     this.listeners.emit({ op: 'update', resource: stored, previous });
     return stored;
   }
 
   async delete(key: ResourceKey, options: { version?: number } = {}): Promise<Resource> {
-    const k = keyString(key);
+    const k = mapKey(key);
     const previous = this.byKey.get(k);
-    if (!previous) throw new ResourceNotFoundError(key);
+    if (!previous) throw new ResourceNotFoundError(keyOf(key));
     if (options.version !== undefined && options.version !== previous.version) {
-      throw new ResourceConflictError(key, options.version, previous.version);
+      throw new ResourceConflictError(keyOf(key), options.version, previous.version);
     }
     this.byKey.delete(k);
     this.listeners.emit({ op: 'delete', resource: previous });
@@ -90,15 +95,7 @@ export class MemoryStore implements ResourceStore {
   async close(): Promise<void> {}
 }
 
-/** Stored resources are deep copies, frozen, so no caller can change the store behind its back. */
-function copy<T>(value: T): T {
-  return structuredClone(value);
-}
-
-function freeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) freeze(v);
-    Object.freeze(value);
-  }
-  return value;
+/** Unambiguous map key: unlike keyString, no name or mesh text can make two keys collide. */
+function mapKey(k: ResourceKey): string {
+  return JSON.stringify([k.type, k.mesh, k.name]);
 }
