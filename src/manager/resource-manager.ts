@@ -82,6 +82,16 @@ export class ResourceManager {
     return found;
   }
 
+  /** The resource, or undefined when it does not exist (no mesh check). */
+  async find(kind: KindDescriptor, mesh: string, name: string): Promise<Resource | undefined> {
+    return this.store.get(this.keyFor(kind, mesh, name));
+  }
+
+  /** Throws MeshNotFoundError unless the Mesh `mesh` exists. */
+  async requireMesh(mesh: string): Promise<void> {
+    if (!(await this.store.get({ type: 'Mesh', mesh: '', name: mesh }))) throw new MeshNotFoundError(mesh);
+  }
+
   /** One page of a kind; with `mesh` set on a mesh-scoped kind, that mesh must exist. */
   async list(kind: KindDescriptor, opts: ManagerListOptions = {}): Promise<ListPage> {
     const mesh = kind.scope === 'Mesh' ? opts.mesh : undefined;
@@ -136,10 +146,6 @@ export class ResourceManager {
   private assertWritable(kind: KindDescriptor): void {
     const reason = readOnlyReason(kind, this.admission.mode);
     if (reason !== undefined) throw new ReadOnlyResourceError(reason);
-  }
-
-  private async requireMesh(mesh: string): Promise<void> {
-    if (!(await this.store.get({ type: 'Mesh', mesh: '', name: mesh }))) throw new MeshNotFoundError(mesh);
   }
 
   private async assertMeshEmpty(mesh: string): Promise<void> {

@@ -1,0 +1,77 @@
+/**
+ * The REST API server (Kuma-compatible paths on fastify). Wiring only: body parsing and limits,
+ * the error and not-found handlers, and the route groups, each in its own file.
+ */
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyBaseLogger, type FastifyRequest, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { AdmissionContext } from '../core/admission.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import type { ResourceManager } from '../manager/resource-manager.js';
+import type { ResourceStore } from '../store/store.js';
+import { registerCatalogueRoutes } from './catalogue-routes.js';
+import { registerInsightRoutes } from './insight-routes.js';
+import { registerMetrics } from './metrics.js';
+import { problemFor, routeNotFound } from './problem.js';
+import { registerResourceRoutes } from './resource-routes.js';
+
+export interface ApiServerOptions {
+  readonly manager: ResourceManager;
+  readonly store: ResourceStore;
+  readonly admission: AdmissionContext;
+  readonly logger: Logger;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly bodyLimitBytes: number;
+  readonly version: string;
+  /** The effective configuration, shown as-is by `GET /config`. */
+  readonly config: Record<string, unknown>;
+  readonly metrics?: Registry;
+  readonly clock?: Clock;
+}
+
+export interface ApiServer {
+  /** `http://host:port`, with the bound port. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** What a request that failed outside any route was doing, for the problem's title. */
+function fallbackTitle(req: FastifyRequest): string {
+  return req.method === 'PUT' ? 'Could not process a resource' : 'Could not process a request';
+}
+
+export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
+  const app = Fastify({
+    loggerInstance: o.logger as FastifyBaseLogger,
+    bodyLimit: o.bodyLimitBytes,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+
+  // Bodies are read as text whatever their content type (curl -d sends form encoding); the
+  // PUT route parses JSON itself so that a parse error names the route's context.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler(async (err, req, reply) => {
+    const p = problemFor(err, fallbackTitle(req), o.bodyLimitBytes);
+    if (p.status >= 500) req.log.error({ err, url: req.url }, 'REST API request failed');
+    return reply.code(p.status).type('application/json').send(p);
+  });
+  app.setNotFoundHandler(async (req, reply) =>
+    reply.code(404).send(routeNotFound(`no route for ${req.method} ${req.url.split('?')[0] ?? ''}`)),
+  );
+
+  registerMetrics(app, { store: o.store, ...(o.metrics ? { registry: o.metrics } : {}) });
+  registerCatalogueRoutes(app, { manager: o.manager, admission: o.admission, version: o.version, config: o.config });
+  registerInsightRoutes(app, { manager: o.manager, store: o.store, clock: o.clock ?? systemClock });
+  registerResourceRoutes(app, { manager: o.manager, admission: o.admission });
+
+  await app.listen({ host: o.host, port: o.port });
+  const { port } = app.server.address() as AddressInfo;
+  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  return { url: `http://${host}:${port}`, port, close: () => app.close() };
+}
