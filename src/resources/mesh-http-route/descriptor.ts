@@ -1,8 +1,13 @@
-// STUB: replaced by the kind's real descriptor (schema, validator, columns).
 import type { KindDescriptor } from '../../core/descriptor.js';
-import { s } from '../../core/schema.js';
+import type { Resource } from '../../core/resource.js';
+import { describeTargetRef } from '../shared/target-ref.js';
+import { meshHttpRouteSpecSchema } from './schema.js';
+import type { MeshHttpRouteSpec } from './types.js';
+import { validateMeshHttpRoute } from './validate.js';
 
-export const meshHttpRouteDescriptor: KindDescriptor = {
+const specOf = (r: Resource): MeshHttpRouteSpec => r.spec as MeshHttpRouteSpec;
+
+export const meshHttpRouteDescriptor: KindDescriptor<MeshHttpRouteSpec> = {
   name: 'MeshHTTPRoute',
   shortName: 'mhttpr',
   scope: 'Mesh',
@@ -14,7 +19,10 @@ export const meshHttpRouteDescriptor: KindDescriptor = {
   isDestination: false,
   sync: { globalToZones: true, zoneToGlobal: true, zoneToOtherZones: false },
   nameRule: 'resource',
-  specSchema: s.any(),
-  validate: () => [],
-  columns: [],
+  specSchema: meshHttpRouteSpecSchema,
+  validate: validateMeshHttpRoute,
+  columns: [
+    { header: 'TARGETS', value: (r) => (specOf(r).to ?? []).map((to) => describeTargetRef(to.targetRef)).join(',') },
+    { header: 'RULES', value: (r) => String((specOf(r).to ?? []).reduce((n, to) => n + (to.rules ?? []).length, 0)) },
+  ],
 };

@@ -1,8 +1,13 @@
-// STUB: replaced by the kind's real descriptor (schema, validator, columns).
 import type { KindDescriptor } from '../../core/descriptor.js';
-import { s } from '../../core/schema.js';
+import type { Resource } from '../../core/resource.js';
+import { describeTargetRef } from '../shared/target-ref.js';
+import { meshRetrySpecSchema } from './schema.js';
+import type { MeshRetrySpec } from './types.js';
+import { validateMeshRetry } from './validate.js';
 
-export const meshRetryDescriptor: KindDescriptor = {
+const specOf = (r: Resource): MeshRetrySpec => r.spec as MeshRetrySpec;
+
+export const meshRetryDescriptor: KindDescriptor<MeshRetrySpec> = {
   name: 'MeshRetry',
   shortName: 'mr',
   scope: 'Mesh',
@@ -14,7 +19,10 @@ export const meshRetryDescriptor: KindDescriptor = {
   isDestination: false,
   sync: { globalToZones: true, zoneToGlobal: true, zoneToOtherZones: false },
   nameRule: 'resource',
-  specSchema: s.any(),
-  validate: () => [],
-  columns: [],
+  specSchema: meshRetrySpecSchema,
+  validate: validateMeshRetry,
+  columns: [
+    { header: 'TARGETREF', value: (r) => describeTargetRef(specOf(r).targetRef) },
+    { header: 'TO', value: (r) => (specOf(r).to ?? []).map((e) => describeTargetRef(e.targetRef)).join(',') },
+  ],
 };

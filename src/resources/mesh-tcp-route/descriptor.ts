@@ -1,8 +1,13 @@
-// STUB: replaced by the kind's real descriptor (schema, validator, columns).
 import type { KindDescriptor } from '../../core/descriptor.js';
-import { s } from '../../core/schema.js';
+import type { Resource } from '../../core/resource.js';
+import { describeTargetRef } from '../shared/target-ref.js';
+import { meshTcpRouteSpecSchema } from './schema.js';
+import type { MeshTcpRouteSpec } from './types.js';
+import { validateMeshTcpRoute } from './validate.js';
 
-export const meshTcpRouteDescriptor: KindDescriptor = {
+const specOf = (r: Resource): MeshTcpRouteSpec => r.spec as MeshTcpRouteSpec;
+
+export const meshTcpRouteDescriptor: KindDescriptor<MeshTcpRouteSpec> = {
   name: 'MeshTCPRoute',
   shortName: 'mtcpr',
   scope: 'Mesh',
@@ -14,7 +19,10 @@ export const meshTcpRouteDescriptor: KindDescriptor = {
   isDestination: false,
   sync: { globalToZones: true, zoneToGlobal: true, zoneToOtherZones: false },
   nameRule: 'resource',
-  specSchema: s.any(),
-  validate: () => [],
-  columns: [],
+  specSchema: meshTcpRouteSpecSchema,
+  validate: validateMeshTcpRoute,
+  columns: [
+    { header: 'TARGETS', value: (r) => (specOf(r).to ?? []).map((to) => describeTargetRef(to.targetRef)).join(',') },
+    { header: 'RULES', value: (r) => String((specOf(r).to ?? []).reduce((n, to) => n + (to.rules ?? []).length, 0)) },
+  ],
 };

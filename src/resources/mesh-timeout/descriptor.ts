@@ -1,8 +1,13 @@
-// STUB: replaced by the kind's real descriptor (schema, validator, columns).
 import type { KindDescriptor } from '../../core/descriptor.js';
-import { s } from '../../core/schema.js';
+import type { Resource } from '../../core/resource.js';
+import { describeTargetRef } from '../shared/target-ref.js';
+import { meshTimeoutSpecSchema } from './schema.js';
+import type { MeshTimeoutSpec } from './types.js';
+import { validateMeshTimeout } from './validate.js';
 
-export const meshTimeoutDescriptor: KindDescriptor = {
+const specOf = (r: Resource): MeshTimeoutSpec => r.spec as MeshTimeoutSpec;
+
+export const meshTimeoutDescriptor: KindDescriptor<MeshTimeoutSpec> = {
   name: 'MeshTimeout',
   shortName: 'mt',
   scope: 'Mesh',
@@ -14,7 +19,10 @@ export const meshTimeoutDescriptor: KindDescriptor = {
   isDestination: false,
   sync: { globalToZones: true, zoneToGlobal: true, zoneToOtherZones: false },
   nameRule: 'resource',
-  specSchema: s.any(),
-  validate: () => [],
-  columns: [],
+  specSchema: meshTimeoutSpecSchema,
+  validate: validateMeshTimeout,
+  columns: [
+    { header: 'TARGETREF', value: (r) => describeTargetRef(specOf(r).targetRef) },
+    { header: 'TO', value: (r) => (specOf(r).to ?? []).map((e) => describeTargetRef(e.targetRef)).join(',') },
+  ],
 };
