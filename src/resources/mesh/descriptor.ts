@@ -1,8 +1,9 @@
-// STUB: replaced by the kind's real descriptor (schema, validator, columns).
 import type { KindDescriptor } from '../../core/descriptor.js';
-import { s } from '../../core/schema.js';
+import { meshSpecSchema } from './schema.js';
+import { type MeshSpec, meshServicesModeOf } from './types.js';
+import { validateMesh } from './validate.js';
 
-export const meshDescriptor: KindDescriptor = {
+export const meshDescriptor: KindDescriptor<MeshSpec> = {
   name: 'Mesh',
   shortName: 'm',
   scope: 'Global',
@@ -14,7 +15,7 @@ export const meshDescriptor: KindDescriptor = {
   isDestination: false,
   sync: { globalToZones: true, zoneToGlobal: false, zoneToOtherZones: false },
   nameRule: 'resource',
-  specSchema: s.any(),
-  validate: () => [],
-  columns: [],
+  specSchema: meshSpecSchema,
+  validate: validateMesh,
+  columns: [{ header: 'MESHSERVICES', value: (r) => meshServicesModeOf(r.spec as MeshSpec) }],
 };

@@ -1,8 +1,9 @@
-// STUB: replaced by the kind's real descriptor (schema, validator, columns).
 import type { KindDescriptor } from '../../core/descriptor.js';
-import { s } from '../../core/schema.js';
+import { zoneSpecSchema } from './schema.js';
+import { isZoneEnabled, type ZoneSpec } from './types.js';
+import { validateZone } from './validate.js';
 
-export const zoneDescriptor: KindDescriptor = {
+export const zoneDescriptor: KindDescriptor<ZoneSpec> = {
   name: 'Zone',
   shortName: 'z',
   scope: 'Global',
@@ -14,7 +15,7 @@ export const zoneDescriptor: KindDescriptor = {
   isDestination: false,
   sync: { globalToZones: false, zoneToGlobal: false, zoneToOtherZones: false },
   nameRule: 'resource',
-  specSchema: s.any(),
-  validate: () => [],
-  columns: [],
+  specSchema: zoneSpecSchema,
+  validate: validateZone,
+  columns: [{ header: 'ENABLED', value: (r) => String(isZoneEnabled(r.spec as ZoneSpec)) }],
 };
