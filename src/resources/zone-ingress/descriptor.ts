@@ -1,20 +1,33 @@
-// STUB: replaced by the kind's real descriptor (schema, validator, columns).
 import type { KindDescriptor } from '../../core/descriptor.js';
-import { s } from '../../core/schema.js';
+import type { Resource } from '../../core/resource.js';
+import { zoneIngressSpecSchema } from './schema.js';
+import { endpointOf, type ZoneIngressSpec } from './types.js';
+import { validateZoneIngress } from './validate.js';
 
-export const zoneIngressDescriptor: KindDescriptor = {
+const specOf = (r: Resource): ZoneIngressSpec => r.spec as ZoneIngressSpec;
+
+export const zoneIngressDescriptor: KindDescriptor<ZoneIngressSpec> = {
   name: 'ZoneIngress',
   shortName: 'zi',
   scope: 'Global',
   plural: 'zoneingresses',
-  cli: { singular: 'zoneingress', plural: 'zoneingresses', aliases: ['zi'] },
+  // kumactl also answers to zone-ingress / zone-ingresses.
+  cli: { singular: 'zoneingress', plural: 'zoneingresses', aliases: ['zi', 'zone-ingress', 'zone-ingresses'] },
   shape: 'flat',
   hasStatus: false,
   isPolicy: false,
   isDestination: false,
-  sync: { globalToZones: false, zoneToGlobal: true, zoneToOtherZones: false },
+  // Kuma: ZoneToGlobalFlag | SyncedAcrossZonesFlag, so other zones learn how to reach this one.
+  sync: { globalToZones: false, zoneToGlobal: true, zoneToOtherZones: true },
   nameRule: 'resource',
-  specSchema: s.any(),
-  validate: () => [],
-  columns: [],
+  specSchema: zoneIngressSpecSchema,
+  validate: validateZoneIngress,
+  columns: [
+    { header: 'ZONE', value: (r) => specOf(r).zone ?? '' },
+    { header: 'ADDRESS', value: (r) => endpointOf(specOf(r).networking?.address, specOf(r).networking?.port) },
+    {
+      header: 'ADVERTISED',
+      value: (r) => endpointOf(specOf(r).networking?.advertisedAddress, specOf(r).networking?.advertisedPort),
+    },
+  ],
 };
