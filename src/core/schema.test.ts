@@ -40,6 +40,11 @@ describe('schema decode', () => {
     ]);
   });
 
+  it('accepts Go durations, including a bare 0', () => {
+    for (const d of ['0', '0s', '10s', '1m30s', '1.5h', '250ms']) assert.deepEqual(decode(s.duration(), d).violations, [], d);
+    for (const d of ['10', '-1s', 's', '1d']) assert.equal(decode(s.duration(), d).violations.length, 1, d);
+  });
+
   it('refuses a non-object where an object is expected', () => {
     assert.deepEqual(decode(schema, 'x').violations, [{ field: '', message: 'must be an object; got string' }]);
     assert.deepEqual(decode(schema, []).violations, [{ field: '', message: 'must be an object; got list' }]);

@@ -44,7 +44,8 @@ export interface DecodeResult<T = unknown> {
   readonly warnings: string[];
 }
 
-const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+/** Go duration syntax; a bare "0" is valid in Go too. */
+const DURATION = /^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';

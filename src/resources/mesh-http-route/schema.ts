@@ -1,6 +1,6 @@
 import { s } from '../../core/schema.js';
 import { backendRefSchema, mirrorBackendRefSchema, targetRefSchema } from '../shared/target-ref.js';
-import { headerMatchSchema } from './header-match.js';
+import { headerMatchSchema } from '../shared/header-match.js';
 import { FILTER_TYPES, HTTP_METHODS, PATH_MATCH_TYPES, QUERY_MATCH_TYPES } from './types.js';
 
 const headerKeyValue = s.object({ name: s.string(), value: s.string() }, { required: ['name'] });

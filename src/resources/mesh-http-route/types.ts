@@ -1,6 +1,6 @@
 /** MeshHTTPRoute: how HTTP requests to a destination are matched, changed and split (Kuma 2.x). */
 import type { BackendRef, TargetRef } from '../shared/target-ref.js';
-import type { HeaderMatch } from './header-match.js';
+import type { HeaderMatch } from '../shared/header-match.js';
 
 export const PATH_MATCH_TYPES = ['Exact', 'PathPrefix', 'RegularExpression'] as const;
 export const QUERY_MATCH_TYPES = ['Exact', 'RegularExpression'] as const;

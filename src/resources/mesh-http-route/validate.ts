@@ -2,9 +2,9 @@
 import type { ValidationInput } from '../../core/descriptor.js';
 import { PathBuilder, type Violation, ViolationList } from '../../core/violations.js';
 import { type TargetRefKind, validateBackendRefs, validateTargetRef } from '../shared/target-ref.js';
-import { validateHeaderMatches } from './header-match.js';
+import { validateHeaderMatches } from '../shared/header-match.js';
 import { validateFilters } from './validate-filters.js';
-import { regexErrors } from './regular-expression.js';
+import { regexErrors } from '../shared/regular-expression.js';
 import type { HttpMatch, HttpRule, MeshHttpRouteSpec, PathMatch, QueryParamsMatch } from './types.js';
 
 /** Kuma's list for system-role routes; every route on a Universal zone has that role. */

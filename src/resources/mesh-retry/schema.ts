@@ -1,5 +1,5 @@
 import { s } from '../../core/schema.js';
-import { headerMatchSchema } from '../mesh-http-route/header-match.js';
+import { headerMatchSchema } from '../shared/header-match.js';
 import { targetRefSchema } from '../shared/target-ref.js';
 
 const uint32 = s.int({ min: 0, max: 4294967295 });

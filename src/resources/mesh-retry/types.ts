@@ -1,5 +1,5 @@
 /** MeshRetry: when and how often failed TCP connections, HTTP requests and gRPC calls are retried. */
-import type { HeaderMatch } from '../mesh-http-route/header-match.js';
+import type { HeaderMatch } from '../shared/header-match.js';
 import type { TargetRef } from '../shared/target-ref.js';
 
 /**
