@@ -1,0 +1,94 @@
+/**
+ * THE table of `meshplane run` flags. The parser (compile.ts), `meshplane run --help` (cli) and the
+ * flag table in docs/cli.md (flag-docs.ts, kept in step by a test) are all generated from it.
+ * Every flag `--some-flag` is also read from the environment variable `MESHPLANE_SOME_FLAG`.
+ */
+import { LOG_LEVELS, MODES, type ControlPlaneConfig } from './control-plane-config.js';
+import {
+  parseHost,
+  parseKdsAddress,
+  parseNonEmpty,
+  parseOneOf,
+  parsePort,
+  parsePositiveInt,
+  parseStoreSpec,
+  parseZoneName,
+  type Parsed,
+} from './value-parsers.js';
+
+export type ConfigKey = keyof ControlPlaneConfig;
+
+export interface FlagSpec<K extends ConfigKey = ConfigKey> {
+  /** Without the dashes: `api-port`. */
+  readonly name: string;
+  readonly key: K;
+  /** Placeholder shown in help: `--api-port <port>`. */
+  readonly valueName: string;
+  readonly description: string;
+  /** The value when neither the flag nor the variable is given; null means "not set". */
+  readonly defaultValue: ControlPlaneConfig[K];
+  readonly parse: (raw: string) => Parsed<ControlPlaneConfig[K]>;
+}
+
+const flag = <K extends ConfigKey>(spec: FlagSpec<K>): FlagSpec => spec as unknown as FlagSpec;
+
+export const FLAGS: readonly FlagSpec[] = [
+  flag({
+    name: 'store',
+    key: 'store',
+    valueName: 'spec',
+    description: 'where resources are kept: memory, sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB',
+    defaultValue: 'sqlite:./meshplane-data/meshplane.db',
+    parse: parseStoreSpec,
+  }),
+  flag({ name: 'mode', key: 'mode', valueName: 'mode', description: 'zone or global control plane', defaultValue: 'zone', parse: parseOneOf(MODES) }),
+  flag({ name: 'zone', key: 'zone', valueName: 'name', description: 'name of this zone (zone mode only)', defaultValue: 'default', parse: parseZoneName }),
+  flag({
+    name: 'global-kds-address',
+    key: 'globalKdsAddress',
+    valueName: 'url',
+    description: 'global control plane to sync with, grpc://HOST:PORT (zone mode only; absent: a standalone zone)',
+    defaultValue: null,
+    parse: parseKdsAddress,
+  }),
+  flag({ name: 'api-host', key: 'apiHost', valueName: 'host', description: 'address the REST API binds to', defaultValue: '127.0.0.1', parse: parseHost }),
+  flag({ name: 'api-port', key: 'apiPort', valueName: 'port', description: 'REST API port (0: pick a free port)', defaultValue: 5681, parse: parsePort }),
+  flag({ name: 'xds-host', key: 'xdsHost', valueName: 'host', description: 'address the xDS (ADS) server binds to', defaultValue: '127.0.0.1', parse: parseHost }),
+  flag({ name: 'xds-port', key: 'xdsPort', valueName: 'port', description: 'xDS (ADS) gRPC port (0: pick a free port)', defaultValue: 5678, parse: parsePort }),
+  flag({ name: 'dns-host', key: 'dnsHost', valueName: 'host', description: 'address the DNS server binds to', defaultValue: '127.0.0.1', parse: parseHost }),
+  flag({ name: 'dns-port', key: 'dnsPort', valueName: 'port', description: 'DNS port (0: pick a free port)', defaultValue: 5653, parse: parsePort }),
+  flag({ name: 'kds-host', key: 'kdsHost', valueName: 'host', description: 'address the zone sync (KDS) server binds to (global mode only)', defaultValue: '127.0.0.1', parse: parseHost }),
+  flag({ name: 'kds-port', key: 'kdsPort', valueName: 'port', description: 'zone sync (KDS) port (global mode only; 0: pick a free port)', defaultValue: 5685, parse: parsePort }),
+  flag({
+    name: 'api-body-limit',
+    key: 'apiBodyLimitBytes',
+    valueName: 'bytes',
+    description: 'largest request body the REST API accepts',
+    defaultValue: 1048576,
+    parse: parsePositiveInt,
+  }),
+  flag({
+    name: 'ready-file',
+    key: 'readyFile',
+    valueName: 'path',
+    description: 'also write the ready line (JSON with the bound addresses) to this file',
+    defaultValue: null,
+    parse: parseNonEmpty,
+  }),
+  flag({ name: 'log-level', key: 'logLevel', valueName: 'level', description: `one of: ${LOG_LEVELS.join(', ')}`, defaultValue: 'info', parse: parseOneOf(LOG_LEVELS) }),
+];
+
+export function envVarOf(f: Pick<FlagSpec, 'name'>): string {
+  return `MESHPLANE_${f.name.toUpperCase().replace(/-/g, '_')}`;
+}
+
+export function flagOf(key: ConfigKey): FlagSpec {
+  const found = FLAGS.find((f) => f.key === key);
+  if (!found) throw new Error(`no flag for config key ${key}`);
+  return found;
+}
+
+/** The default as a user would type it, or '' when the flag has none. */
+export function defaultText(f: FlagSpec): string {
+  return f.defaultValue === null ? '' : String(f.defaultValue);
+}

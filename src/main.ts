@@ -1,0 +1,143 @@
+/**
+ * The composition root: the ONLY place where the control plane's parts are built and wired.
+ * `startControlPlane` opens the store, builds the resource manager, creates the default mesh,
+ * starts every listener, then announces readiness with one JSON line (and the ready file).
+ * Signals and exit codes belong to the caller (src/cli/commands/run.ts).
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { startApiServer } from './api/server.js';
+import type { AdmissionContext } from './core/admission.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { ConfigError } from './core/errors.js';
+import { configForDisplay, type ControlPlaneConfig } from './config/control-plane-config.js';
+import { MESHPLANE_VERSION } from './config/version.js';
+import { ResourceManager } from './manager/resource-manager.js';
+import { openStore } from './store/open-store.js';
+import type { ResourceStore } from './store/store.js';
+
+export const READY_MESSAGE = 'control plane ready';
+
+/** Where JSON log lines go; process.stdout by default. */
+export interface LogSink {
+  write(line: string): unknown;
+}
+
+export interface ControlPlaneDeps {
+  readonly clock?: Clock;
+  readonly logSink?: LogSink;
+}
+
+/** One network listener; its name and address become a field of the ready line (`api`, `xds`, ...). */
+interface RunningListener {
+  readonly name: 'api' | 'xds' | 'dns' | 'kds';
+  readonly address: string;
+  close(): Promise<void>;
+}
+
+export interface RunningControlPlane {
+  readonly config: ControlPlaneConfig;
+  /** Bound addresses by listener name, e.g. `{api: 'http://127.0.0.1:5681'}`. */
+  readonly addresses: Readonly<Record<string, string>>;
+  /** The ready line as an object (also written to `--ready-file`). */
+  readonly ready: Readonly<Record<string, unknown>>;
+  readonly logger: Logger;
+  /** Stops every listener (newest first), then closes the store. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export async function startControlPlane(config: ControlPlaneConfig, deps: ControlPlaneDeps = {}): Promise<RunningControlPlane> {
+  const clock = deps.clock ?? systemClock;
+  const sink = deps.logSink ?? process.stdout;
+  const logger = pino({ level: config.logLevel, base: { pid: process.pid, hostname: hostname() } }, sink);
+  const store = await openStoreOrExplain(config.store, clock);
+  const listeners: RunningListener[] = [];
+  const stop = stopOnce(listeners, store, logger);
+  try {
+    const admission: AdmissionContext = { mode: config.mode, zone: config.zone, environment: 'universal' };
+    const manager = new ResourceManager({ store, admission });
+    // Kuma creates the default mesh on a global and on a standalone zone; a zone that syncs
+    // with a global receives its meshes from there.
+    if (config.mode === 'global' || config.globalKdsAddress === null) {
+      if (await manager.ensureDefaultMesh()) logger.info({ mesh: 'default' }, 'created the default mesh');
+    }
+    const api = await startOrExplain('api-port', config.apiHost, config.apiPort, () =>
+      startApiServer({
+        manager,
+        store,
+        admission,
+        logger: logger.child({ component: 'api' }),
+        host: config.apiHost,
+        port: config.apiPort,
+        bodyLimitBytes: config.apiBodyLimitBytes,
+        version: MESHPLANE_VERSION,
+        config: configForDisplay(config),
+        clock,
+      }),
+    );
+    listeners.push({ name: 'api', address: api.url, close: () => api.close() });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const addresses = Object.fromEntries(listeners.map((l) => [l.name, l.address]));
+  const ready = { level: 30, time: clock.now().getTime(), pid: process.pid, hostname: hostname(), msg: READY_MESSAGE, ...addresses };
+  const line = `${JSON.stringify(ready)}\n`;
+  // The file first, so whoever sees the line can rely on the file being there.
+  if (config.readyFile !== null) await writeFileAtomically(config.readyFile, line);
+  // Written past the logger on purpose: the ready line is a contract and appears at any --log-level.
+  sink.write(line);
+  return { config, addresses, ready, logger, stop };
+}
+
+function stopOnce(listeners: RunningListener[], store: ResourceStore, logger: Logger): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return () => {
+    stopping ??= (async () => {
+      for (const l of [...listeners].reverse()) {
+        try {
+          await l.close();
+        } catch (err) {
+          logger.error({ err, listener: l.name }, 'could not stop a listener cleanly');
+        }
+      }
+      await store.close();
+    })();
+    return stopping;
+  };
+}
+
+async function openStoreOrExplain(spec: string, clock: Clock): Promise<ResourceStore> {
+  try {
+    return await openStore(spec, { clock });
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`--store: cannot open ${JSON.stringify(spec)}: ${errorText(err)}`);
+  }
+}
+
+async function startOrExplain<T>(flag: string, host: string, port: number, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') throw new ConfigError(`--${flag}: ${host}:${port} is already in use (is another control plane running?)`);
+    if (code === 'EADDRNOTAVAIL') throw new ConfigError(`--${flag}: ${host} is not an address of this machine`);
+    throw new ConfigError(`--${flag}: cannot listen on ${host}:${port}: ${errorText(err)}`);
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Readers of the ready file never see half of it: write a temporary file, then rename. */
+async function writeFileAtomically(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, path);
+}
