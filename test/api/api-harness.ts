@@ -41,6 +41,8 @@ export interface HarnessOptions {
   /** Create the `default` mesh first (default true). */
   readonly defaultMesh?: boolean;
   readonly config?: Record<string, unknown>;
+  /** Wraps the real store, e.g. to make it lose races on purpose. */
+  readonly wrapStore?: (store: ResourceStore) => ResourceStore;
 }
 
 async function makeStore(clock: Clock): Promise<{ store: ResourceStore; cleanup: () => void }> {
@@ -52,7 +54,9 @@ async function makeStore(clock: Clock): Promise<{ store: ResourceStore; cleanup:
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const clock = new ManualClock('2026-01-01T00:00:00Z');
-  const { store, cleanup } = await makeStore(clock);
+  const made = await makeStore(clock);
+  const store = o.wrapStore ? o.wrapStore(made.store) : made.store;
+  const { cleanup } = made;
   const admission: AdmissionContext = { mode: o.mode ?? 'zone', zone: o.zone ?? 'default', environment: 'universal' };
   const manager = new ResourceManager({ store, admission });
   if (o.defaultMesh ?? true) await manager.ensureDefaultMesh();
