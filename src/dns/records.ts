@@ -1,0 +1,109 @@
+/**
+ * The DNS answer table, computed from the cache: pure.
+ *
+ * - Every `status.addresses[].hostname` of a MeshService or MeshMultiZoneService answers with
+ *   `status.vips[0].ip`; no VIP, no record (semantics 8.5), whatever the mesh's mode.
+ * - Kuma 2.x legacy names: `<service>.mesh` (and the dotted form of a service with underscores,
+ *   `a_b_svc_80` -> `a.b.svc.80.mesh`) answer with the service's legacy VIP, in meshes whose
+ *   `meshServices.mode` is not Exclusive (absent means Disabled).
+ *
+ * Names are compared case-insensitively with the trailing dot ignored. When two resources claim
+ * one name (two meshes with the same hostname template, a MeshService named like a legacy
+ * service), the older resource answers (creation time, then key: stable, no flapping) and the
+ * clash is reported so the caller can log it.
+ */
+import type { ResourceCache } from '../controllers/resource-cache.js';
+import { describeKey, keyString, type Resource } from '../core/resource.js';
+import { parseIp } from '../ipam/ip-range.js';
+import { LEGACY_VIPS_TYPE, legacyVipsOf } from '../ipam/legacy-vips.js';
+import { type MeshSpec, meshServicesModeOf } from '../resources/mesh/types.js';
+
+/** What the cache must hold for the table to be complete. */
+export const DNS_SOURCE_TYPES: readonly string[] = ['MeshService', 'MeshMultiZoneService', 'Mesh', LEGACY_VIPS_TYPE];
+const SERVICE_KINDS = ['MeshService', 'MeshMultiZoneService'];
+
+export interface DnsRecord {
+  readonly ip: string;
+  readonly family: 4 | 6;
+  /** The resource the answer comes from, for logs. */
+  readonly source: string;
+}
+
+export interface HostnameClash {
+  readonly hostname: string;
+  readonly winner: string;
+  readonly losers: readonly string[];
+}
+
+export interface DnsTable {
+  lookup(name: string): DnsRecord | undefined;
+  readonly size: number;
+  readonly clashes: readonly HostnameClash[];
+}
+
+interface Claim {
+  readonly hostname: string;
+  readonly record: DnsRecord;
+  readonly rank: string;
+  readonly owner: string;
+}
+
+/** `Backend.Mesh.` -> `backend.mesh`. */
+export function normaliseName(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
+}
+
+export function buildDnsTable(cache: ResourceCache): DnsTable {
+  const claims = [...serviceClaims(cache), ...legacyClaims(cache)].sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+  const table = new Map<string, Claim>();
+  const losers = new Map<string, Set<string>>();
+  for (const c of claims) {
+    const winner = table.get(c.hostname);
+    if (!winner) table.set(c.hostname, c);
+    else if (winner.owner !== c.owner) losers.set(c.hostname, (losers.get(c.hostname) ?? new Set()).add(c.record.source));
+  }
+  const clashes = [...losers]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([hostname, l]) => ({ hostname, winner: table.get(hostname)?.record.source ?? '', losers: [...l] }));
+  return {
+    lookup: (name) => table.get(normaliseName(name))?.record,
+    size: table.size,
+    clashes,
+  };
+}
+
+function serviceClaims(cache: ResourceCache): Claim[] {
+  return SERVICE_KINDS.flatMap((kind) => cache.list(kind)).flatMap((r) => {
+    const status = r.status as { vips?: readonly { ip?: unknown }[]; addresses?: readonly { hostname?: unknown }[] } | undefined;
+    const ip = status?.vips?.[0]?.ip;
+    const parsed = typeof ip === 'string' ? parseIp(ip) : undefined;
+    if (typeof ip !== 'string' || !parsed) return [];
+    const record: DnsRecord = { ip, family: parsed.family, source: describeKey(r) };
+    return (status?.addresses ?? []).flatMap((a) =>
+      typeof a?.hostname === 'string' && a.hostname !== '' ? [claim(normaliseName(a.hostname), record, r)] : [],
+    );
+  });
+}
+
+function legacyClaims(cache: ResourceCache): Claim[] {
+  return cache
+    .list('Mesh')
+    .filter((m) => meshServicesModeOf(m.spec as MeshSpec) !== 'Exclusive')
+    .flatMap((mesh) => {
+      const record = cache.get({ type: LEGACY_VIPS_TYPE, mesh: mesh.name, name: mesh.name });
+      if (!record) return [];
+      return [...legacyVipsOf(cache, mesh.name)].flatMap(([service, ip]) => {
+        const parsed = parseIp(ip);
+        if (!parsed) return [];
+        const dns: DnsRecord = { ip, family: parsed.family, source: `${service}.mesh in mesh '${mesh.name}'` };
+        const names = new Set([`${service}.mesh`, `${service.replace(/_/g, '.')}.mesh`].map(normaliseName));
+        return [...names].map((hostname) => claim(hostname, dns, record, service));
+      });
+    });
+}
+
+/** `part` tells apart the entries of one resource (the services of one LegacyVips record). */
+function claim(hostname: string, record: DnsRecord, owner: Resource, part = ''): Claim {
+  return { hostname, record, rank: `${owner.creationTime}\u0000${keyString(owner)}`, owner: `${keyString(owner)}#${part}` };
+}
