@@ -1,0 +1,107 @@
+/**
+ * Which Dataplanes a MeshService selects and which of their inbounds back each port (semantics
+ * 1.7 and A.1, 2.x): `dataplaneTags` = one inbound carries every tag (an empty map matches
+ * nothing); `dataplaneRef` = the Dataplane of that name; `dataplaneLabels` = subset of the
+ * Dataplane's labels (empty matches the whole mesh); no selector matches nothing. A Dataplane
+ * without inbounds is never selected. Health is not consulted here.
+ */
+import type { Resource } from '../../core/resource.js';
+import { type DataplaneSpec, type Inbound, inboundsOf } from '../dataplane/types.js';
+import type { MeshServicePort, MeshServiceSelector } from './types.js';
+
+export type DataplaneResource = Resource<DataplaneSpec>;
+
+export interface SelectingService {
+  readonly mesh: string;
+  readonly spec: { readonly selector?: MeshServiceSelector };
+}
+
+function subset(wanted: Readonly<Record<string, string>>, have: Readonly<Record<string, string>> | undefined): boolean {
+  for (const k in wanted) if (have?.[k] !== wanted[k]) return false;
+  return true;
+}
+
+export function selects(ms: SelectingService, dp: DataplaneResource): boolean {
+  if (dp.mesh !== ms.mesh) return false;
+  const inbounds = inboundsOf(dp.spec);
+  if (inbounds.length === 0) return false;
+  const selector = ms.spec.selector;
+  if (selector?.dataplaneTags !== undefined) {
+    const tags = selector.dataplaneTags;
+    if (Object.keys(tags).length === 0) return false;
+    return inbounds.some((i) => subset(tags, i.tags));
+  }
+  if (selector?.dataplaneRef !== undefined) return dp.name === selector.dataplaneRef.name;
+  if (selector?.dataplaneLabels !== undefined) return subset(selector.dataplaneLabels.matchLabels ?? {}, dp.labels);
+  return false;
+}
+
+/** Whether an inbound backs a port: a number names the inbound port, a string its name. */
+export function inboundMatchesPort(inbound: Inbound, port: Pick<MeshServicePort, 'targetPort'>): boolean {
+  const target = port.targetPort;
+  if (typeof target === 'number') return inbound.port === target;
+  if (typeof target === 'string') return target !== '' && inbound.name === target;
+  return false; // absent targetPort is Kuma's int 0: it matches nothing
+}
+
+export function inboundsForPort(dp: DataplaneResource, port: Pick<MeshServicePort, 'targetPort'>): Inbound[] {
+  return inboundsOf(dp.spec).filter((i) => inboundMatchesPort(i, port));
+}
+
+/**
+ * Dataplanes indexed so that selecting for many services costs about the matches, not
+ * services x Dataplanes: by mesh, by name, by label pair and by inbound tag pair.
+ */
+export class DataplaneIndex {
+  private readonly byMesh = new Map<string, DataplaneResource[]>();
+  private readonly byName = new Map<string, DataplaneResource>();
+  private readonly byLabel = new Map<string, DataplaneResource[]>();
+  private readonly byTag = new Map<string, Set<DataplaneResource>>();
+
+  constructor(dataplanes: Iterable<DataplaneResource>) {
+    for (const dp of dataplanes) {
+      const inbounds = inboundsOf(dp.spec);
+      if (inbounds.length === 0) continue;
+      push(this.byMesh, dp.mesh, dp);
+      this.byName.set(pair(dp.mesh, dp.name), dp);
+      for (const [k, v] of Object.entries(dp.labels)) push(this.byLabel, triple(dp.mesh, k, v), dp);
+      for (const i of inbounds) {
+        for (const [k, v] of Object.entries(i.tags ?? {})) {
+          const key = triple(dp.mesh, k, v);
+          const set = this.byTag.get(key) ?? new Set();
+          set.add(dp);
+          this.byTag.set(key, set);
+        }
+      }
+    }
+  }
+
+  /** The Dataplanes `ms` selects, in the order they were given. */
+  select(ms: SelectingService): DataplaneResource[] {
+    const selector = ms.spec.selector;
+    let candidates: Iterable<DataplaneResource>;
+    if (selector?.dataplaneTags !== undefined) {
+      const first = Object.entries(selector.dataplaneTags)[0];
+      if (!first) return [];
+      candidates = this.byTag.get(triple(ms.mesh, first[0], first[1])) ?? [];
+    } else if (selector?.dataplaneRef !== undefined) {
+      const dp = this.byName.get(pair(ms.mesh, selector.dataplaneRef.name ?? ''));
+      candidates = dp ? [dp] : [];
+    } else if (selector?.dataplaneLabels !== undefined) {
+      const first = Object.entries(selector.dataplaneLabels.matchLabels ?? {})[0];
+      candidates = first ? (this.byLabel.get(triple(ms.mesh, first[0], first[1])) ?? []) : (this.byMesh.get(ms.mesh) ?? []);
+    } else {
+      return [];
+    }
+    return [...candidates].filter((dp) => selects(ms, dp));
+  }
+}
+
+function push<T>(m: Map<string, T[]>, key: string, v: T): void {
+  const list = m.get(key);
+  if (list) list.push(v);
+  else m.set(key, [v]);
+}
+
+const pair = (a: string, b: string): string => JSON.stringify([a, b]);
+const triple = (a: string, b: string, c: string): string => JSON.stringify([a, b, c]);
