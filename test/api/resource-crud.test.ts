@@ -294,3 +294,34 @@ describe('409 when a concurrent writer keeps winning', () => {
     assert.match(String(body.detail), /^MeshService 'redis' in mesh 'default' was changed by someone else/);
   });
 });
+
+describe('500 when the store fails', () => {
+  let h: Harness;
+  let failing = false;
+  before(async () => {
+    h = await startHarness({
+      wrapStore: (inner: ResourceStore): ResourceStore => ({
+        get: async (k) => {
+          if (failing) throw new Error('disk on fire');
+          return inner.get(k);
+        },
+        list: (o) => inner.list(o),
+        create: (r) => inner.create(r),
+        update: (r) => inner.update(r),
+        delete: (k, o) => inner.delete(k, o),
+        watch: (l) => inner.watch(l),
+        close: () => inner.close(),
+      }),
+    });
+  });
+  after(async () => h.close());
+
+  it('answers problem JSON without leaking the cause', async () => {
+    failing = true;
+    const r = await h.request('GET', '/meshes/default/meshservices/redis');
+    failing = false;
+    assert.equal(r.status, 500);
+    assert.deepEqual(r.json, problem(500, 'Could not retrieve a resource', 'Internal Server Error'));
+    assert.equal((await h.request('GET', '/')).status, 200);
+  });
+});
