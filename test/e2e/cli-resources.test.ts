@@ -176,6 +176,12 @@ describe('meshplane CLI against a running control plane', () => {
     assert.match(r.stderr, /^Error: unknown kind "frobnicators"; use one of: meshes, dataplanes, meshservices, /);
   });
 
+  it('says which mesh it looked in when the mesh does not exist', async () => {
+    const r = await cli(['get', 'meshservices', '-m', 'no-such-mesh']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'Error: meshservices in mesh "no-such-mesh": Not found\n');
+  });
+
   it('refuses a bad output format as a usage error', async () => {
     const r = await cli(['get', 'msvc', '-o', 'xml']);
     assert.equal(r.code, 2);

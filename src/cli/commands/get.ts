@@ -26,7 +26,8 @@ export async function getResources(client: ApiClient, io: CliIo, args: GetArgs):
     io.err(unknownKindMessage(args.kind));
     return 1;
   }
-  const target = args.name === undefined ? undefined : describeTarget(kind, args.mesh, args.name);
+  const target =
+    args.name !== undefined ? describeTarget(kind, args.mesh, args.name) : kind.scope === 'Mesh' ? `${kind.cli.plural} in mesh ${JSON.stringify(args.mesh)}` : undefined;
   try {
     if (args.name !== undefined) {
       const item = await client.getItem(kind, args.mesh, args.name);

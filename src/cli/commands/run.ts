@@ -8,7 +8,7 @@ import { collectRawOptions, compileConfig } from '../../config/compile.js';
 import { helpDescription } from '../../config/flag-docs.js';
 import { FLAGS } from '../../config/flags.js';
 import { ConfigError } from '../../core/errors.js';
-import { startControlPlane, type RunningControlPlane } from '../../main.js';
+import type { RunningControlPlane } from '../../main.js';
 import type { CliContext } from '../context.js';
 import type { CliIo } from '../io.js';
 
@@ -27,6 +27,8 @@ export async function runControlPlane(io: CliIo, flags: Readonly<Record<string, 
     return 2;
   }
   try {
+    // Loaded here, not at the top: the client commands should not pay for the server's modules.
+    const { startControlPlane } = await import('../../main.js');
     return await startControlPlane(config);
   } catch (err) {
     printErrorLines(io, `could not start the control plane: ${err instanceof Error ? err.message : String(err)}`);
