@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import dnsPacket from 'dns-packet';
 import pino from 'pino';
+import { Registry } from 'prom-client';
 import { ResourceCache } from '../../src/controllers/resource-cache.js';
 import { LEGACY_VIPS_TYPE } from '../../src/ipam/legacy-vips.js';
 import { type DnsServer, startDnsServer } from '../../src/dns/dns-server.js';
@@ -50,6 +51,7 @@ describe('DNS server, queried with dig', () => {
   const cache = new ResourceCache({ store, types: DNS_SOURCE_TYPES });
   let server: DnsServer;
   let short: DnsServer;
+  const metrics = new Registry();
 
   before(async () => {
     try {
@@ -61,9 +63,10 @@ describe('DNS server, queried with dig', () => {
     await store.create({ type: LEGACY_VIPS_TYPE, mesh: 'default', name: 'default', labels: {}, spec: { vips: { web: '240.0.0.4' } } });
     await store.create(service('backend', ['backend.svc.mesh.local'], ['241.0.0.3']));
     await store.create(service('global', ['global.mzsvc.mesh.local'], ['243.0.0.1'], 'MeshMultiZoneService'));
+    await store.create(service('six', ['six.svc.mesh.local'], ['fd00:241::6']));
     await cache.start();
     const logger = pino({ level: 'silent' });
-    server = await startDnsServer({ cache, host: '127.0.0.1', port: 0, logger });
+    server = await startDnsServer({ cache, host: '127.0.0.1', port: 0, logger, metrics });
     short = await startDnsServer({ cache, host: '127.0.0.1', port: 0, ttlSeconds: 5, logger });
   });
 
@@ -81,6 +84,25 @@ describe('DNS server, queried with dig', () => {
     assert.equal(await dig(server.port, '+short', 'global.mzsvc.mesh.local'), '243.0.0.1\n');
     assert.equal(await dig(server.port, '+tcp', '+short', 'web.mesh'), '240.0.0.4\n');
     assert.equal(await dig(server.port, '+short', 'BACKEND.Svc.Mesh.Local.'), '241.0.0.3\n', 'names are case-insensitive');
+    assert.equal(await dig(server.port, '+short', 'AAAA', 'six.svc.mesh.local'), 'fd00:241::6\n');
+    assert.equal(answerCount(await dig(server.port, 'A', 'six.svc.mesh.local')), 0, 'no A record for an IPv6 VIP');
+  });
+
+  it('echoes EDNS, and answers other opcodes with NOTIMP', async () => {
+    assert.match(await dig(server.port, '+edns=0', 'backend.svc.mesh.local'), /; EDNS: version: 0, flags:; udp: 1232/);
+    assert.doesNotMatch(await dig(server.port, '+noedns', 'backend.svc.mesh.local'), /EDNS/);
+    assert.equal(statusOf(await dig(server.port, '+opcode=notify', 'backend.svc.mesh.local')), 'NOTIMP');
+  });
+
+  it('rebuilds its table once per query after a burst of changes, not once per change', async () => {
+    const rebuilds = async () => Number(/meshplane_dns_table_rebuilds_total (\d+)/.exec(await metrics.metrics())?.[1]);
+    await dig(server.port, '+short', 'backend.svc.mesh.local');
+    const before = await rebuilds();
+    for (let i = 0; i < 50; i++) await store.create(service(`burst-${i}`, [`burst-${i}.svc.mesh.local`], [`241.0.1.${i}`]));
+    assert.equal(await rebuilds(), before, 'changes alone rebuild nothing');
+    assert.equal(await dig(server.port, '+short', 'burst-49.svc.mesh.local'), '241.0.1.49\n');
+    assert.equal(await dig(server.port, '+short', 'burst-0.svc.mesh.local'), '241.0.1.0\n');
+    assert.equal(await rebuilds(), before + 1);
   });
 
   it('gives the configured TTL, 30 s by default, and answers authoritatively', async () => {
