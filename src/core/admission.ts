@@ -97,7 +97,7 @@ function validateLabels(input: AdmissionInput, ctx: AdmissionContext, existing?:
   if (oldZone !== undefined && zone !== undefined && zone !== oldZone) {
     out.push({ field: at(LABEL.zone), message: `is immutable, cannot be changed from ${JSON.stringify(oldZone)} to ${JSON.stringify(zone)}` });
   } else if (ctx.mode === 'zone' && zone !== undefined && zone !== ctx.zone && oldZone === undefined) {
-    out.push({ field: at(LABEL.zone), message: `kuma.io/zone label should have ${JSON.stringify(ctx.zone)} value` });
+    out.push({ field: at(LABEL.zone), message: `kuma.io/zone label should have ${ctx.zone} value` });
   }
   const mesh = input.labels[LABEL.mesh];
   if (input.kind.scope === 'Mesh' && mesh !== undefined && mesh !== input.mesh) {

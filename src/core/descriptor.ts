@@ -58,7 +58,7 @@ export interface KindDescriptor<Spec = unknown> {
   warnings?(input: ValidationInput<Spec>): string[];
   /** Columns after NAME (and MESH) in `meshplane get` tables. */
   readonly columns: readonly TableColumn[];
-  /** Read-only fields shown between `labels` and `spec` (MeshService: `kri`, `snis`). */
+  /** Read-only fields shown after `kri`, before `spec` (MeshService: `snis`). */
   readonly computedFields?: (r: Resource) => Record<string, unknown>;
   /** The status a resource shows before any controller wrote one (Kuma: `{tls: {}, dataplaneProxies: {}}`). */
   readonly emptyStatus?: () => unknown;

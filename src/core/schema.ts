@@ -128,7 +128,9 @@ function walkObject(schema: ObjectSchema, v: unknown, path: PathBuilder, out: Vi
     out.push({ field: String(path), message: `must be an object; got ${typeName(v)}` });
     return undefined;
   }
-  const result: Record<string, unknown> = {};
+  // Checked in the user's order (so violations read top to bottom), stored in the schema's order
+  // (so every resource prints its fields in one canonical order, as Kuma's protos do).
+  const decoded = new Map<string, unknown>();
   for (const [k, item] of Object.entries(v)) {
     const fieldSchema = schema.fields[k];
     if (!fieldSchema) {
@@ -136,12 +138,14 @@ function walkObject(schema: ObjectSchema, v: unknown, path: PathBuilder, out: Vi
       continue;
     }
     if (item === null || item === undefined) continue;
-    const decoded = walk(fieldSchema, item, path.field(k), out, warn);
-    if (decoded !== undefined) result[k] = decoded;
+    const value = walk(fieldSchema, item, path.field(k), out, warn);
+    if (value !== undefined) decoded.set(k, value);
   }
+  const result: Record<string, unknown> = {};
   for (const [k, fieldSchema] of Object.entries(schema.fields)) {
-    if (result[k] !== undefined) continue;
-    if ('default' in fieldSchema && fieldSchema.default !== undefined && !(k in v && v[k] !== null)) {
+    if (decoded.has(k)) {
+      result[k] = decoded.get(k);
+    } else if ('default' in fieldSchema && fieldSchema.default !== undefined && !(k in v && v[k] !== null)) {
       result[k] = fieldSchema.default;
     } else if (schema.required?.includes(k) && !(k in v && v[k] !== null && v[k] !== undefined)) {
       out.push({ field: String(path.field(k)), message: 'must be defined' });

@@ -4,6 +4,7 @@
  * `toWire` writes a stored resource the way Kuma's REST API shows it (same key order).
  */
 import type { KindDescriptor } from './descriptor.js';
+import { formatKri, kriOf } from './kri.js';
 import { findKindByName, allKindNames } from './registry.js';
 import type { Labels, Resource } from './resource.js';
 import { isPlainObject } from './schema.js';
@@ -77,13 +78,15 @@ export function toWire(kind: KindDescriptor, r: Resource): Record<string, unknow
   out.creationTime = r.creationTime;
   out.modificationTime = r.modificationTime;
   if (Object.keys(r.labels).length > 0) out.labels = sortedLabels(r.labels);
+  // Kuma 2.14 shows a KRI on every item (e.g. `kri_m____m2_` for a Mesh).
+  out.kri = formatKri(kriOf(kind.shortName, r));
+  if (kind.computedFields) Object.assign(out, kind.computedFields(r));
   if (kind.shape === 'flat') {
     Object.assign(out, r.spec as Record<string, unknown>);
     return out;
   }
-  if (kind.computedFields) Object.assign(out, kind.computedFields(r));
   out.spec = r.spec;
-  if (kind.hasStatus) out.status = r.status ?? kind.emptyStatus?.() ?? {};
+  if (kind.hasStatus) out.status = { ...(kind.emptyStatus?.() as object | undefined), ...(r.status as object | undefined) };
   return out;
 }
 

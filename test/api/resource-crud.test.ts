@@ -192,7 +192,7 @@ describe('REST CRUD on a zone control plane', () => {
     const put = await h.request('PUT', '/meshes/empty', { type: 'Mesh', name: 'empty', meshServices: { mode: 'Exclusive' } });
     assert.equal(put.status, 201, put.text);
     const got = (await h.request('GET', '/meshes/empty')).json as Record<string, unknown>;
-    assert.deepEqual(Object.keys(got), ['type', 'name', 'creationTime', 'modificationTime', 'meshServices']);
+    assert.deepEqual(Object.keys(got), ['type', 'name', 'creationTime', 'modificationTime', 'kri', 'meshServices']);
     assert.deepEqual(got.meshServices, { mode: 'Exclusive' });
     const list = (await h.request('GET', '/meshes')).json as { total: number; items: { name: string }[] };
     assert.deepEqual(list.items.map((m) => m.name), ['default', 'empty', 'other']);

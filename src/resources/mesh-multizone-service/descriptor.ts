@@ -1,5 +1,5 @@
 import type { KindDescriptor } from '../../core/descriptor.js';
-import { formatKri, kriOf, sniOf } from '../../core/kri.js';
+import { kriOf, sniOf } from '../../core/kri.js';
 import type { Resource } from '../../core/resource.js';
 import { sectionNameOf } from '../mesh-service/types.js';
 import { meshMultiZoneServiceSpecSchema } from './schema.js';
@@ -30,7 +30,6 @@ export const meshMultiZoneServiceDescriptor: KindDescriptor<MeshMultiZoneService
   computedFields: (r) => {
     const ports = [...(asMzs(r).spec.ports ?? [])].sort((a, b) => a.port - b.port);
     return {
-      kri: formatKri(kriOf(SHORT, r)),
       snis: ports.map((p) => ({ port: p.port, sni: sniOf(kriOf(SHORT, r, sectionNameOf(p))) })),
     };
   },

@@ -1,5 +1,5 @@
 import type { KindDescriptor } from '../../core/descriptor.js';
-import { formatKri, kriOf, sniOf } from '../../core/kri.js';
+import { kriOf, sniOf } from '../../core/kri.js';
 import type { Resource } from '../../core/resource.js';
 import { meshServiceSpecSchema } from './schema.js';
 import { type MeshServiceSpec, type MeshServiceStatus, sectionNameOf } from './types.js';
@@ -28,7 +28,6 @@ export const meshServiceDescriptor: KindDescriptor<MeshServiceSpec> = {
   computedFields: (r) => {
     const ports = [...(asMs(r).spec.ports ?? [])].sort((a, b) => a.port - b.port);
     return {
-      kri: formatKri(kriOf('msvc', r)),
       snis: ports.map((p) => ({ port: p.port, sni: sniOf(kriOf('msvc', r, sectionNameOf(p))) })),
     };
   },

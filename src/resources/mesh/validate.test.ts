@@ -99,7 +99,7 @@ skipCreatingInitialPolicies: ['*']
     const admitted = admit({ ...parsed.doc, kind: meshDescriptor }, ctx);
     assert.deepEqual(admitted.warnings, []);
     const wire = toWire(meshDescriptor, { ...admitted.resource, creationTime: 't0', modificationTime: 't0', version: 1 });
-    assert.deepEqual(wire, { ...doc, creationTime: 't0', modificationTime: 't0' });
+    assert.deepEqual(wire, { ...doc, creationTime: 't0', modificationTime: 't0', kri: 'kri_m____default_' });
   });
 });
 
