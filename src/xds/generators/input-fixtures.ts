@@ -1,0 +1,57 @@
+/**
+ * For tests: resources written in Kuma's universal format (YAML documents) turned into stored
+ * resources through the real admission path (defaults, validation, computed labels, as a zone
+ * control plane `zone-1` would store them), with `status` kept as written, and a read-only view
+ * over them. The internal `LegacyVips` record (no REST kind) is taken as written.
+ */
+import { parseAllDocuments } from 'yaml';
+import { admit, type AdmissionContext } from '../../core/admission.js';
+import { ValidationError } from '../../core/errors.js';
+import { keyString, type Resource, type ResourceKey } from '../../core/resource.js';
+import { parseDocument } from '../../core/wire.js';
+import { LEGACY_VIPS_TYPE } from '../../ipam/legacy-vips.js';
+import type { ResourceView } from '../proxy-context.js';
+
+export const FIXTURE_ADMISSION: AdmissionContext = { mode: 'zone', zone: 'zone-1', environment: 'universal' };
+const FIXTURE_TIME = '2025-01-01T00:00:00Z';
+
+export function resourcesFromYaml(text: string, ctx: AdmissionContext = FIXTURE_ADMISSION): Resource[] {
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as Record<string, unknown> | null)
+    .filter((d): d is Record<string, unknown> => d !== null)
+    .map((doc) => resourceFromDocument(doc, ctx));
+}
+
+export function resourceFromDocument(doc: Record<string, unknown>, ctx: AdmissionContext = FIXTURE_ADMISSION): Resource {
+  const stamp = { creationTime: FIXTURE_TIME, modificationTime: FIXTURE_TIME, version: 1 };
+  if (doc.type === LEGACY_VIPS_TYPE) {
+    return { type: LEGACY_VIPS_TYPE, mesh: String(doc.mesh), name: String(doc.name), labels: {}, spec: doc.spec, ...stamp };
+  }
+  const parsed = parseDocument(doc);
+  if (!parsed.ok) throw new Error(`fixture ${String(doc.type)} '${String(doc.name)}': ${JSON.stringify(parsed.violations)}`);
+  const { kind, name, mesh, labels, body } = parsed.doc;
+  try {
+    const { resource } = admit({ kind, name, mesh, labels, body }, ctx);
+    return { ...resource, ...stamp, ...(doc.status === undefined ? {} : { status: doc.status }) };
+  } catch (e) {
+    if (e instanceof ValidationError) throw new Error(`fixture ${kind.name} '${name}' is not valid: ${JSON.stringify(e.violations)}`);
+    throw e;
+  }
+}
+
+/** A fixed set of resources behind the ResourceCache's read methods. */
+export class StaticView implements ResourceView {
+  private readonly byKey = new Map<string, Resource>();
+
+  constructor(resources: Iterable<Resource>) {
+    for (const r of resources) this.byKey.set(keyString(r), r);
+  }
+
+  list(type: string, mesh?: string): Resource[] {
+    return [...this.byKey.values()].filter((r) => r.type === type && (mesh === undefined || r.mesh === mesh));
+  }
+
+  get(key: ResourceKey): Resource | undefined {
+    return this.byKey.get(keyString(key));
+  }
+}

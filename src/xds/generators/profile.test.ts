@@ -1,0 +1,61 @@
+/**
+ * Golden files: for every case in testdata/, the config of each proxy (every Dataplane, or those
+ * nodes.yaml lists, with the xDS Node each connects with) is pinned in `<proxy>.golden.yaml`.
+ * UPDATE_GOLDEN=1 rewrites them; read the diff before committing.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { assertGolden, sourcePath } from '../../../test/support/golden.js';
+import { encodeResource } from '../envoy/encode.js';
+import { clientOfNode, proxyContextOf } from '../proxy-context.js';
+import { buildSnapshot, consistencyErrors } from '../snapshot.js';
+import { resourcesFromYaml, StaticView } from './input-fixtures.js';
+import { generateProxyConfig } from './profile.js';
+import { parseRenderedConfig, renderConfig } from './render-config.js';
+
+const TESTDATA = sourcePath(import.meta.url, 'testdata');
+const CASES = readdirSync(TESTDATA, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+
+interface NodeSpec {
+  readonly dataplane: string;
+  readonly node?: unknown;
+}
+
+function proxiesOf(dir: string, view: StaticView): NodeSpec[] {
+  const nodesFile = join(dir, 'nodes.yaml');
+  if (existsSync(nodesFile)) return (parse(readFileSync(nodesFile, 'utf8')) as { proxies: NodeSpec[] }).proxies;
+  return view.list('Dataplane').map((dp) => ({ dataplane: dp.name }));
+}
+
+describe('xDS goldens', () => {
+  for (const name of CASES) {
+    it(`case ${name}`, () => {
+      const dir = join(TESTDATA, name);
+      const view = new StaticView(resourcesFromYaml(readFileSync(join(dir, 'resources.input.yaml'), 'utf8')));
+      const proxies = proxiesOf(dir, view);
+      assert.ok(proxies.length > 0, `case ${name} has no proxies`);
+      for (const p of proxies) {
+        const mesh = view.list('Dataplane').find((dp) => dp.name === p.dataplane)?.mesh ?? 'default';
+        const result = proxyContextOf(view, `${mesh}.${p.dataplane}`, { client: clientOfNode(p.node) });
+        assert.ok(result.ok, result.ok ? '' : result.reason);
+        assertGolden(join(dir, `${p.dataplane}.golden.yaml`), renderConfig(generateProxyConfig(result.context)));
+      }
+    });
+  }
+
+  it('every resource of every golden encodes with the strict encoder, and each golden is a consistent snapshot', () => {
+    let files = 0;
+    for (const name of CASES) {
+      for (const file of readdirSync(join(TESTDATA, name)).filter((f) => f.endsWith('.golden.yaml'))) {
+        const resources = parseRenderedConfig(readFileSync(join(TESTDATA, name, file), 'utf8'));
+        for (const r of resources) assert.doesNotThrow(() => encodeResource(r.typeUrl, r.resource), `${name}/${file}`);
+        assert.deepEqual(consistencyErrors(buildSnapshot(resources)), [], `${name}/${file}`);
+        files++;
+      }
+    }
+    assert.ok(files >= CASES.length, `expected a golden per case, found ${files}`);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * The fixed order in which generators run for one proxy (like Kuma's default proxy profile):
+ * inbounds (sidecars only), then outbounds (sidecar listeners, or proxyless api_listeners), each
+ * with the clusters and endpoints of the destinations it reaches. Also resolves name clashes:
+ * of two listeners with one name the later wins, as in Kuma, where a MeshService listener replaces
+ * a legacy one at the same address:port (traffic doc 3.7); of two other resources with one name
+ * and different content the first stays. Either way a note says so.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { resourceTypeInfo, TYPE_URL } from '../envoy/type-urls.js';
+import type { ProxyContext } from '../proxy-context.js';
+import type { ResourceInput } from '../snapshot.js';
+import { destinationsFor } from './destinations.js';
+import { concatGenerated, type GenerationNote } from './generated.js';
+import { inboundResources } from './inbound.js';
+import { outboundResources } from './outbound.js';
+import { proxylessResources } from './proxyless.js';
+
+export interface ProxyConfig {
+  readonly resources: readonly ResourceInput[];
+  readonly notes: readonly GenerationNote[];
+  /** Keys of the destinations the proxy reaches (proxy-sync indexes reachability by them). */
+  readonly destinationKeys: readonly string[];
+}
+
+export function generateProxyConfig(ctx: ProxyContext): ProxyConfig {
+  const { destinations, notes } = destinationsFor(ctx);
+  const generated = ctx.client.proxyless
+    ? concatGenerated([{ resources: [], notes }, proxylessResources(ctx, destinations)])
+    : concatGenerated([inboundResources(ctx), { resources: [], notes }, outboundResources(ctx, destinations)]);
+  const deduped = dedupe(generated.resources);
+  return { resources: deduped.resources, notes: [...generated.notes, ...deduped.notes], destinationKeys: destinations.map((d) => d.key) };
+}
+
+function nameOf(r: ResourceInput): string {
+  const field = resourceTypeInfo(r.typeUrl)?.nameField ?? 'name';
+  return String(r.resource[field] ?? '');
+}
+
+function dedupe(resources: readonly ResourceInput[]): { resources: ResourceInput[]; notes: GenerationNote[] } {
+  const byKey = new Map<string, ResourceInput>();
+  const notes: GenerationNote[] = [];
+  for (const r of resources) {
+    const key = `${r.typeUrl}\u0000${nameOf(r)}`;
+    const earlier = byKey.get(key);
+    if (earlier === undefined || earlier.resource === r.resource) {
+      byKey.set(key, r);
+      continue;
+    }
+    if (isDeepStrictEqual(earlier.resource, r.resource)) continue;
+    const short = resourceTypeInfo(r.typeUrl)?.shortName ?? r.typeUrl;
+    if (r.typeUrl === TYPE_URL.listener) {
+      byKey.delete(key);
+      byKey.set(key, r);
+      notes.push({ subject: nameOf(r), reason: `two ${short} resources share this name; the later one (a Mesh*Service outbound) replaces the earlier` });
+    } else {
+      notes.push({ subject: nameOf(r), reason: `two different ${short} resources share this name; the first is kept` });
+    }
+  }
+  return { resources: [...byKey.values()], notes };
+}
