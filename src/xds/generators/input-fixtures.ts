@@ -9,6 +9,7 @@ import { admit, type AdmissionContext } from '../../core/admission.js';
 import { ValidationError } from '../../core/errors.js';
 import { keyString, type Resource, type ResourceKey } from '../../core/resource.js';
 import { parseDocument } from '../../core/wire.js';
+import { LABEL } from '../../core/well-known-labels.js';
 import { LEGACY_VIPS_TYPE } from '../../ipam/legacy-vips.js';
 import type { ResourceView } from '../proxy-context.js';
 
@@ -30,9 +31,13 @@ export function resourceFromDocument(doc: Record<string, unknown>, ctx: Admissio
   const parsed = parseDocument(doc);
   if (!parsed.ok) throw new Error(`fixture ${String(doc.type)} '${String(doc.name)}': ${JSON.stringify(parsed.violations)}`);
   const { kind, name, mesh, labels, body } = parsed.doc;
+  // A resource synced from global (or another zone through it) is stored as global made it.
+  const admission: AdmissionContext = labels[LABEL.origin] === 'global' ? { ...ctx, mode: 'global' } : ctx;
   try {
-    const { resource } = admit({ kind, name, mesh, labels, body }, ctx);
-    return { ...resource, ...stamp, ...(doc.status === undefined ? {} : { status: doc.status }) };
+    const { resource } = admit({ kind, name, mesh, labels, body }, admission);
+    // Synced copies keep the labels their zone computed (display name included).
+    const kept = admission === ctx ? resource.labels : labels;
+    return { ...resource, labels: kept, ...stamp, ...(doc.status === undefined ? {} : { status: doc.status }) };
   } catch (e) {
     if (e instanceof ValidationError) throw new Error(`fixture ${kind.name} '${name}' is not valid: ${JSON.stringify(e.violations)}`);
     throw e;
