@@ -52,3 +52,11 @@ export function baselineResources(target: string, cluster: string, endpoints: re
     { typeUrl: TYPE_URL.clusterLoadAssignment, resource: loadAssignment(cluster, endpoints) },
   ];
 }
+
+/** A Secret the test clients subscribe to as a barrier (see MessageLog); include it in snapshots. */
+export const BARRIER_SECRET_NAME = 'barrier';
+
+export const barrierSecret: ResourceInput = {
+  typeUrl: TYPE_URL.secret,
+  resource: { name: BARRIER_SECRET_NAME, generic_secret: { secret: { inline_string: 'barrier' } } },
+};

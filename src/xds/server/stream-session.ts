@@ -1,0 +1,126 @@
+/**
+ * What SotW and delta streams share: the node (sent only in the first request, remembered for the
+ * stream), the node id policy, the watch on the node's snapshot, nonces, and reporting of sends,
+ * ACKs and NACKs to the cache, the metrics and the log.
+ */
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { XdsConfigSource } from '../cache.js';
+import type { XdsSnapshot } from '../snapshot.js';
+import type { NodeInfo } from './ads-messages.js';
+import { typeLabel, type XdsMetrics, type XdsProtocol } from './xds-metrics.js';
+
+/** Returns an error message to refuse the node id (the stream ends with NOT_FOUND), or undefined to accept. */
+export type NodeIdPolicy = (nodeId: string, node: NodeInfo) => string | undefined;
+
+export interface StreamDeps {
+  readonly source: XdsConfigSource;
+  readonly logger: Logger;
+  readonly metrics: XdsMetrics;
+  readonly onConnect?: (nodeId: string, node: NodeInfo) => void;
+  readonly onDisconnect?: (nodeId: string) => void;
+  readonly nodeIdPolicy?: NodeIdPolicy;
+}
+
+export class StreamSession {
+  private node: string | undefined;
+  private nonces = 0;
+  private unwatch: (() => void) | undefined;
+  private current: XdsSnapshot | undefined;
+  private ended = false;
+  /** Called with each new snapshot of the node; set by the protocol stream. */
+  onSnapshot: () => void = () => undefined;
+
+  constructor(
+    private readonly deps: StreamDeps,
+    readonly streamId: number,
+    readonly protocol: XdsProtocol,
+    /** Ends the gRPC call with a status. */
+    private readonly endCall: (code: GrpcStatus, message: string) => void,
+  ) {}
+
+  get nodeId(): string | undefined {
+    return this.node;
+  }
+
+  get snapshot(): XdsSnapshot | undefined {
+    return this.current;
+  }
+
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  /** Takes the node from the first request; false if the stream was refused (and is now closed). */
+  accept(node: NodeInfo | undefined): boolean {
+    if (this.ended) return false;
+    if (this.node !== undefined) return true;
+    const nodeId = node?.id ?? '';
+    if (nodeId === '') {
+      this.fail(GrpcStatus.INVALID_ARGUMENT, 'the first request of a stream must carry node.id');
+      return false;
+    }
+    const refusal = this.deps.nodeIdPolicy?.(nodeId, node ?? {});
+    if (refusal !== undefined) {
+      this.deps.logger.warn({ nodeId, streamId: this.streamId, reason: refusal }, 'xds stream refused');
+      this.fail(GrpcStatus.NOT_FOUND, refusal);
+      return false;
+    }
+    this.node = nodeId;
+    this.deps.source.report(nodeId, { kind: 'opened', streamId: this.streamId, protocol: this.protocol });
+    this.deps.metrics.streams(this.protocol, 1);
+    this.deps.logger.info({ nodeId, streamId: this.streamId, protocol: this.protocol, userAgent: node?.user_agent_name }, 'xds stream opened');
+    this.deps.onConnect?.(nodeId, node ?? {});
+    this.current = this.deps.source.getSnapshot(nodeId);
+    this.unwatch = this.deps.source.watch(nodeId, (snapshot) => {
+      this.current = snapshot;
+      this.onSnapshot();
+    });
+    return true;
+  }
+
+  nextNonce(): string {
+    this.nonces += 1;
+    return String(this.nonces);
+  }
+
+  sent(typeUrl: string, version: string, nonce: string, resources: number): void {
+    if (this.node === undefined) return;
+    this.deps.source.report(this.node, { kind: 'sent', streamId: this.streamId, typeUrl, version, nonce });
+    this.deps.metrics.response(typeUrl, this.protocol);
+    this.deps.logger.debug({ nodeId: this.node, type: typeLabel(typeUrl), version, nonce, resources }, 'xds response sent');
+  }
+
+  acked(typeUrl: string, version: string): void {
+    if (this.node === undefined) return;
+    this.deps.source.report(this.node, { kind: 'ack', streamId: this.streamId, typeUrl, version });
+    this.deps.metrics.ack(typeUrl);
+    this.deps.logger.debug({ nodeId: this.node, type: typeLabel(typeUrl), version }, 'xds ack');
+  }
+
+  nacked(typeUrl: string, version: string, message: string): void {
+    if (this.node === undefined) return;
+    this.deps.source.report(this.node, { kind: 'nack', streamId: this.streamId, typeUrl, version, message });
+    this.deps.metrics.nack(typeUrl);
+    this.deps.logger.warn({ nodeId: this.node, type: typeLabel(typeUrl), version, error: message }, 'xds nack: proxy rejected config');
+  }
+
+  /** Ends the stream with an error status. */
+  fail(code: GrpcStatus, message: string): void {
+    if (this.ended) return;
+    this.close();
+    this.endCall(code, message);
+  }
+
+  /** Stream over (either side): stop watching and report; idempotent. */
+  close(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.unwatch?.();
+    if (this.node === undefined) return;
+    this.deps.source.report(this.node, { kind: 'closed', streamId: this.streamId });
+    this.deps.metrics.streams(this.protocol, -1);
+    this.deps.logger.info({ nodeId: this.node, streamId: this.streamId }, 'xds stream closed');
+    this.deps.onDisconnect?.(this.node);
+  }
+}
