@@ -42,18 +42,12 @@ function getsComputedLabels(kind: KindDescriptor): boolean {
 export function admit(input: AdmissionInput, ctx: AdmissionContext, existing?: Resource): Admitted {
   const { kind } = input;
   const violations: Violation[] = [];
-  for (const m of resourceNameErrors(input.name)) violations.push({ field: 'name', message: m });
-  if (kind.nameRule === 'dns1035' && violations.length === 0) {
-    const display = input.labels[LABEL.displayName] || input.name;
-    for (const m of dns1035LabelErrors(display)) violations.push({ field: 'name', message: m });
-  }
+  violations.push(...nameViolations(kind, input));
   violations.push(...validateLabels(input, ctx, existing));
 
   const decoded = decode(kind.specSchema, input.body, kind.shape === 'spec' ? PathBuilder.of('spec') : PathBuilder.root());
   violations.push(...decoded.violations);
-  if (decoded.violations.length === 0) {
-    violations.push(...kind.validate({ name: input.name, mesh: input.mesh, labels: input.labels, spec: decoded.value }));
-  }
+  violations.push(...semanticViolations(kind, input, decoded.value, decoded.violations));
   if (violations.length > 0) throw new ValidationError(violations);
 
   const validated = { name: input.name, mesh: input.mesh, labels: input.labels, spec: decoded.value };
@@ -70,6 +64,39 @@ export function admit(input: AdmissionInput, ctx: AdmissionContext, existing?: R
     },
     warnings,
   };
+}
+
+/** Names that end up in DNS must be RFC 1035 labels; the others follow Kuma's resource-name rule. */
+function nameViolations(kind: KindDescriptor, input: AdmissionInput): Violation[] {
+  if (kind.nameRule === 'dns1035' && input.name !== '') {
+    const display = input.labels[LABEL.displayName] || input.name;
+    return dns1035LabelErrors(display).map((message) => ({ field: 'name', message }));
+  }
+  return resourceNameErrors(input.name).map((message) => ({ field: 'name', message }));
+}
+
+/**
+ * The kind's own rules run even when the schema found problems, so the user gets every violation
+ * at once. Fields the schema refused are absent from `spec`; a validator that trips over such a gap
+ * adds nothing (the schema violations already say what is wrong), and rules about a field the
+ * schema already reported are not repeated.
+ */
+function semanticViolations(kind: KindDescriptor, input: AdmissionInput, spec: unknown, schemaViolations: readonly Violation[]): Violation[] {
+  if (spec === undefined) return [];
+  let found: Violation[];
+  try {
+    found = kind.validate({ name: input.name, mesh: input.mesh, labels: input.labels, spec });
+  } catch (err) {
+    if (schemaViolations.length === 0) throw err;
+    return [];
+  }
+  const reported = schemaViolations.map((v) => v.field);
+  const within = (inner: string, outer: string): boolean =>
+    inner === outer || outer === '' || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+  // A rule about a refused field, or about a section that only looks empty because a field in it
+  // was refused, would repeat or mislead.
+  const related = (field: string): boolean => reported.some((r) => within(field, r) || within(r, field));
+  return found.filter((v) => !related(v.field));
 }
 
 /** Kuma's computed labels: display name always; mesh, origin, zone and env when absent. */

@@ -84,11 +84,12 @@ describe('HostnameGenerator validation (Kuma validate_test.go cases)', () => {
       ],
     },
     {
-      title: 'wrong types stop at the schema, in document order',
+      title: 'wrong types and broken rules are all reported at once, schema first',
       spec: { template: 42, selector: { meshService: { matchLabels: ['a'] } }, extension: { type: '' } },
       expected: [
         { field: 'spec.template', message: 'must be a string; got number' },
         { field: 'spec.selector.meshService.matchLabels', message: 'must be a map; got list' },
+        { field: 'spec.extension.type', message: 'must not be empty' },
       ],
     },
   ];

@@ -53,6 +53,7 @@ describe('MeshService validation', () => {
       expected: [
         { field: 'spec.ports[0].port', message: 'must be in inclusive range [1, 65535]; got 70000' },
         { field: 'spec.ports[1].port', message: 'must be in inclusive range [1, 65535]; got 0' },
+        { field: 'spec.ports[0].targetPort', message: 'must be in inclusive range [1, 65535]; got 0' },
       ],
     },
     {
@@ -67,6 +68,25 @@ describe('MeshService validation', () => {
       title: 'port without a number',
       spec: { ports: [{ name: 'main' }] },
       expected: [{ field: 'spec.ports[0].port', message: 'must be defined' }],
+    },
+    {
+      title: 'schema and semantic violations come back together',
+      name: 'Bad_Name',
+      spec: {
+        selector: { dataplaneTags: { app: 'x' }, dataplaneRef: { name: 'y' } },
+        ports: [{ port: 70000, appProtocol: 'kafka' }, { port: 70000 }],
+      },
+      expected: [
+        {
+          field: 'name',
+          message:
+            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+        },
+        { field: 'spec.ports[0].port', message: 'must be in inclusive range [1, 65535]; got 70000' },
+        { field: 'spec.ports[1].port', message: 'must be in inclusive range [1, 65535]; got 70000' },
+        { field: 'spec.selector', message: 'must specify only one of: dataplaneTags, dataplaneRef, or dataplaneLabels' },
+        { field: 'spec.ports[0].appProtocol', message: 'appProtocol must be one of: grpc, http, http2, tcp' },
+      ],
     },
     {
       title: 'wrong types',
