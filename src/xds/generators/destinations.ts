@@ -17,7 +17,8 @@ import { LABEL } from '../../core/well-known-labels.js';
 import type { ReachableBackendRef } from '../../resources/dataplane/types.js';
 import { inboundAddressOf, inboundsOf } from '../../resources/dataplane/types.js';
 import { kriOf } from '../../core/kri.js';
-import type { MeshServiceResource, MultiZoneServiceResource, ProxyContext } from '../proxy-context.js';
+import type { MeshServicesMode } from '../../resources/mesh/types.js';
+import type { DataplaneResource, MeshServiceResource, MultiZoneServiceResource, ProxyContext } from '../proxy-context.js';
 import type { GenerationNote } from './generated.js';
 import { legacyProtocolOf } from './legacy-services.js';
 import type { DestinationIdentity } from './names.js';
@@ -56,6 +57,12 @@ export interface Destinations {
   readonly notes: readonly GenerationNote[];
 }
 
+/** What decides which Mesh*Services a proxy reaches: its Dataplane and its mesh's mode. */
+export interface ReachingProxy {
+  readonly dataplane: DataplaneResource;
+  readonly mode: MeshServicesMode;
+}
+
 /** Kuma's `serviceVipPort`: legacy VIP entries carry no port, so their listener is on 80. */
 export const LEGACY_VIP_PORT = 80;
 
@@ -77,7 +84,8 @@ export function destinationsFor(ctx: ProxyContext): Destinations {
     return false;
   };
   const legacy = legacyDestinations(ctx).filter((d) => keep(d, d.vip, d.port.port));
-  const services = serviceDestinations(ctx, ctx.meshContext.meshServices, ctx.meshContext.multiZoneServices, notes).map((d) => ({
+  const reaching = { dataplane: ctx.dataplane, mode: ctx.meshContext.mode };
+  const services = serviceDestinations(reaching, ctx.meshContext.meshServices, ctx.meshContext.multiZoneServices, notes).map((d) => ({
     ...d,
     ports: d.ports.filter((p) => d.vips.every((vip) => keep(d, vip, p.port))),
   }));
@@ -110,7 +118,7 @@ function legacyDestinations(ctx: ProxyContext): LegacyDestination[] {
  * Exported so proxy-sync can ask about one changed service without building the whole set.
  */
 export function serviceDestinations(
-  ctx: ProxyContext,
+  ctx: ReachingProxy,
   meshServices: readonly MeshServiceResource[],
   multiZoneServices: readonly MultiZoneServiceResource[],
   notes: GenerationNote[] = [],
@@ -118,7 +126,7 @@ export function serviceDestinations(
   const tp = ctx.dataplane.spec.networking?.transparentProxying;
   const reachable = tp?.reachableBackends;
   if (reachable === undefined) {
-    if (ctx.meshContext.mode === 'ReachableBackends') return [];
+    if (ctx.mode === 'ReachableBackends') return [];
     if ((tp?.reachableServices ?? []).length > 0) return [];
   }
   const all = [...meshServices.map(meshServiceDestination), ...multiZoneServices.map(multiZoneDestination)];
@@ -158,7 +166,7 @@ function multiZoneDestination(mzs: MultiZoneServiceResource): ServiceDestination
 const SHORT_NAME_OF_KIND: Readonly<Record<string, string>> = { MeshService: 'msvc', MeshMultiZoneService: 'mzsvc' };
 
 /** Destination key -> the section names its refs make reachable. */
-function resolveRefs(ctx: ProxyContext, refs: readonly ReachableBackendRef[], all: readonly ServiceDestination[], notes: GenerationNote[]): Map<string, Set<string>> {
+function resolveRefs(ctx: ReachingProxy, refs: readonly ReachableBackendRef[], all: readonly ServiceDestination[], notes: GenerationNote[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   refs.forEach((ref, i) => {
     const subject = `networking.transparentProxying.reachableBackends.refs[${i}]`;
@@ -186,7 +194,7 @@ function resolveRefs(ctx: ProxyContext, refs: readonly ReachableBackendRef[], al
  * name, read as a local identifier: the proxy's own zone, and `namespace` or else the proxy's own.
  * A MeshMultiZoneService belongs to no zone, so its name is matched without one.
  */
-function matchRef(ctx: ProxyContext, ref: ReachableBackendRef, candidates: readonly ServiceDestination[]): ServiceDestination[] {
+function matchRef(ctx: ReachingProxy, ref: ReachableBackendRef, candidates: readonly ServiceDestination[]): ServiceDestination[] {
   const labels = ref.labels ?? {};
   if (Object.keys(labels).length > 0) {
     const byLabels = candidates.filter((d) => hasLabels(d.identity.labels, labels));
