@@ -211,6 +211,43 @@ describe('VipAllocator', () => {
     await cp.stop();
   });
 
+  it('while running, a changed resource older than the holder keeps the address and the holder moves', async () => {
+    const clock = new ManualClock('2026-01-02T00:00:00Z');
+    const store = new MemoryStore({ clock });
+    const cp = await startAllocator(store, clock);
+    await store.create(msvc('b'));
+    await cp.runner.settle();
+    assert.deepEqual(await vipsOf(store, 'b'), ['241.0.0.0']);
+    clock.set('2026-01-01T00:00:00Z');
+    await store.create(msvc('a', { vips: [{ ip: '241.0.0.0' }] }));
+    await cp.runner.settle();
+    assert.deepEqual(await vipsOf(store, 'a'), ['241.0.0.0'], 'a was created first');
+    assert.deepEqual(await vipsOf(store, 'b'), ['241.0.0.1']);
+    const line = cp.logs.find((l) => l.msg === 'two resources had the same VIP: the older keeps it, the newer gets a new one');
+    assert.equal(line?.kept, "MeshService 'a' in mesh 'default'");
+    assert.equal(line?.reallocated, "MeshService 'b' in mesh 'default'");
+    await cp.stop();
+  });
+
+  it('status writes by others that keep the VIPs do not wake it', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore({ clock });
+    const cp = await startAllocator(store, clock);
+    await store.create(msvc('a'));
+    await cp.runner.settle();
+    const passes = async () => Number(/component_vip_allocator_count\{component="vip-allocator"\} (\d+)/.exec(await cp.metrics.metrics())?.[1]);
+    const before = await passes();
+    for (let i = 0; i < 10; i++) {
+      const a = await store.get(key('a'));
+      assert.ok(a);
+      await store.update({ ...a, status: { ...(a.status as object), dataplaneProxies: { connected: i, healthy: i, total: i } } });
+    }
+    await cp.runner.settle();
+    assert.equal(await passes(), before);
+    assert.deepEqual(await vipsOf(store, 'a'), ['241.0.0.0']);
+    await cp.stop();
+  });
+
   it('a restart over the same store keeps every VIP and every hold', async () => {
     const clock = new ManualClock('2026-01-01T00:00:00Z');
     const store = new MemoryStore({ clock });

@@ -11,15 +11,19 @@
  *   holds are kept in the store (`VipHold`), so a restart does not hand them out early;
  * - exhaustion is logged once per resource, counted, and written as a status condition; the next
  *   try comes with the next change or when a hold ends, never in a loop.
+ *
+ * The first pass looks at every resource; later passes only at the ones that changed (and the
+ * ones waiting on an exhausted pool), so one new MeshService costs work for one, not for all.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { ConfigError, ResourceConflictError, ResourceNotFoundError } from '../core/errors.js';
-import { describeKey, type Resource } from '../core/resource.js';
-import { parseCidr, rangesOverlap } from '../ipam/ip-range.js';
-import { ownerIdOf, scanClaims, vipsOf } from '../ipam/vip-claims.js';
+import { describeKey, keyOf, keyString, type Resource, type ResourceKey } from '../core/resource.js';
 import { HoldBook } from '../ipam/hold-book.js';
+import { canonicalIp, parseCidr, rangesOverlap } from '../ipam/ip-range.js';
+import { ownerIdOf, vipsOf } from '../ipam/vip-claims.js';
+import { VipLedger, type VipPlan } from '../ipam/vip-ledger.js';
 import { recordPoolState, type VipMetrics, vipMetrics } from '../ipam/vip-metrics.js';
 import { VipPool } from '../ipam/vip-pool.js';
 import type { ResourceStore, StoreEvent } from '../store/store.js';
@@ -41,27 +45,19 @@ export interface VipAllocatorConfig {
   readonly holdMs?: number;
 }
 
-interface Owner {
-  readonly id: string;
-  readonly kind: string;
-  /** False until the write that puts the address in the resource's status has succeeded. */
-  published: boolean;
-}
-
-interface PoolGroup {
-  readonly pool: VipPool;
-  readonly kinds: readonly string[];
-  owners: Map<string, Owner>;
-}
-
 type StatusRecord = Record<string, unknown>;
 type WriteOutcome = 'written' | 'conflict' | 'gone' | 'failed';
 
 export class VipAllocator implements Controller {
   readonly name = 'vip-allocator';
-  private readonly groups: PoolGroup[];
+  private readonly ledgers: VipLedger[];
   private readonly holds: HoldBook;
   private readonly metrics: VipMetrics;
+  /** Resources changed since the last pass. */
+  private readonly changed = new Map<string, ResourceKey>();
+  private fullPass = true;
+  /** Resources left without an address by exhaustion: looked at again on every pass. */
+  private readonly waiting = new Map<string, ResourceKey>();
   private readonly exhaustedLogged = new Set<string>();
 
   constructor(
@@ -74,117 +70,111 @@ export class VipAllocator implements Controller {
     },
   ) {
     const c = deps.config ?? {};
-    this.groups = poolGroups(
+    this.ledgers = ledgersFor(
       [
         ['MeshService', c.meshServiceCidr ?? DEFAULT_MESH_SERVICE_CIDR],
         ['MeshMultiZoneService', c.meshMultiZoneServiceCidr ?? DEFAULT_MESH_MULTI_ZONE_SERVICE_CIDR],
       ],
       c.holdMs,
     );
-    this.holds = new HoldBook({ store: deps.store, logger: deps.logger, pools: this.groups.map((g) => g.pool) });
+    this.holds = new HoldBook({ store: deps.store, logger: deps.logger, pools: this.ledgers.map((l) => l.pool) });
     this.metrics = vipMetrics(deps.metrics ?? new Registry());
   }
 
+  /**
+   * Creates and deletes wake it; an update only when the resource still needs an address or its
+   * VIPs changed in a way this controller did not write (status updaters rewrite status often).
+   */
   wakesOn(e: StoreEvent): boolean {
-    return VIP_ALLOCATOR_KINDS.includes(e.resource.type);
+    if (!VIP_ALLOCATOR_KINDS.includes(e.resource.type) || !this.needsLook(e)) return false;
+    this.changed.set(keyString(e.resource), keyOf(e.resource));
+    return true;
   }
 
   async reconcile(now: Date): Promise<ReconcileResult> {
     const started = performance.now();
     await this.holds.load();
+    const full = this.fullPass;
+    const changed = [...this.changed.values()];
+    this.fullPass = false;
+    this.changed.clear();
     let failed = false;
-    const live = new Set<string>();
-    for (const g of this.groups) {
-      g.pool.expireHolds(now);
-      if (await this.reconcileGroup(g, now, live)) failed = true;
+    for (const ledger of this.ledgers) {
+      ledger.pool.expireHolds(now);
+      const keys = new Map<string, ResourceKey>();
+      const look = (k: ResourceKey) => {
+        if (ledger.kinds.includes(k.type)) keys.set(keyString(k), keyOf(k));
+      };
+      if (full) for (const k of [...ledger.kinds.flatMap((t) => this.deps.cache.list(t)), ...ledger.heldKeys()]) look(k);
+      for (const k of [...changed, ...this.waiting.values()]) look(k);
+      if (keys.size === 0) continue;
+      const plan = ledger.plan(keys, (k) => this.deps.cache.get(k), now);
+      if (await this.carryOut(ledger, plan, now)) failed = true;
     }
-    for (const id of this.exhaustedLogged) if (!live.has(id)) this.exhaustedLogged.delete(id);
     if (await this.holds.persist()) failed = true;
-    for (const g of this.groups) recordPoolState(this.metrics, g.pool);
+    for (const ledger of this.ledgers) recordPoolState(this.metrics, ledger.pool);
     this.metrics.pass.observe({ component: this.name }, performance.now() - started);
-    const times = this.groups.flatMap((g) => g.pool.nextHoldExpiry()?.getTime() ?? []);
+    const times = this.ledgers.flatMap((l) => l.pool.nextHoldExpiry()?.getTime() ?? []);
     if (failed) times.push(now.getTime() + RETRY_MS);
     return times.length > 0 ? { nextRunAt: new Date(Math.min(...times)) } : {};
   }
 
-  /** One pool: learn who holds what, release what was given up, hand out what is missing. */
-  private async reconcileGroup(g: PoolGroup, now: Date, live: Set<string>): Promise<boolean> {
-    const resources = g.kinds.flatMap((k) => this.deps.cache.list(k));
-    for (const r of resources) live.add(ownerIdOf(r));
-    const scan = scanClaims(resources, (ip) => g.pool.contains(ip));
-    const byId = new Map(resources.map((r) => [ownerIdOf(r), r]));
-    const current = new Map<string, Owner>();
-    for (const [ip, r] of scan.owners) current.set(ip, { id: ownerIdOf(r), kind: r.type, published: true });
-    const sticky = new Map<string, string>();
-    for (const [ip, owner] of g.owners) {
-      if (current.has(ip)) continue;
-      const r = byId.get(owner.id);
-      if (r && vipsOf(r).length === 0 && !sticky.has(owner.id)) {
-        current.set(ip, owner);
-        sticky.set(owner.id, ip);
-      } else if (owner.published) {
-        if (g.pool.release(ip, now)) this.holds.released(ip, owner.kind, now);
-      } else g.pool.unreserve(ip);
-    }
-    for (const ip of current.keys()) g.pool.reserve(ip);
-    g.owners = current;
+  private needsLook(e: StoreEvent): boolean {
+    if (e.op !== 'update' || !e.previous || e.previous.creationTime !== e.resource.creationTime) return true;
+    const after = vipsOf(e.resource);
+    if (after.length === 0) return true;
+    const before = vipsOf(e.previous);
+    if (isDeepStrictEqual(before, after)) return false;
+    const ledger = this.ledgers.find((l) => l.kinds.includes(e.resource.type));
+    const id = ownerIdOf(e.resource);
+    // Our own write: every address of the pool is one we gave this resource, the rest were there.
+    const ownWrite = after.every((ip) => {
+      const canonical = canonicalIp(ip);
+      return canonical && ledger?.pool.contains(canonical) ? ledger.ownerOf(canonical)?.id === id : before.includes(ip);
+    });
+    return !ownWrite;
+  }
 
-    let failed = false;
-    for (const r of scan.withoutVips) {
-      const id = ownerIdOf(r);
-      const ip = sticky.get(id) ?? this.allocate(g, r, now);
-      if (ip === undefined) {
-        if ((await this.markExhausted(r, g.pool)) === 'failed') failed = true;
-        continue;
-      }
-      if (!sticky.has(id)) current.set(ip, { id, kind: r.type, published: false });
-      if ((await this.publish(r, [{ ip }], current.get(ip))) === 'failed') failed = true;
+  /** Writes what the plan says; true when a write failed for a reason other than a lost race. */
+  private async carryOut(ledger: VipLedger, plan: VipPlan, now: Date): Promise<boolean> {
+    const { logger } = this.deps;
+    for (const { ip, kind } of plan.released) this.holds.released(ip, kind, now);
+    for (const r of plan.repairs) {
+      logger.warn(
+        { vip: r.ip, kept: describeKey(r.kept), reallocated: describeKey(r.reallocated), newVip: r.newIp },
+        'two resources had the same VIP: the older keeps it, the newer gets a new one',
+      );
     }
-    for (const d of scan.duplicates) {
-      const vips = vipEntries(d.resource);
-      const fresh: string[] = [];
-      for (const [n, index] of d.indexes.entries()) {
-        const ip = this.allocate(g, d.resource, now);
-        if (ip === undefined) break;
-        fresh.push(ip);
-        this.deps.logger.warn(
-          { vip: vipsOf(d.resource)[index], kept: describeKey(d.keptBy[n] ?? d.resource), reallocated: describeKey(d.resource), newVip: ip },
-          'two resources had the same VIP: the older keeps it, the newer gets a new one',
-        );
-        vips[index] = { ...(vips[index] ?? {}), ip };
+    if (plan.writes.length > 0) this.metrics.allocations.inc({ cidr: ledger.pool.cidr }, plan.writes.length);
+    for (const k of plan.looked.keys()) this.waiting.delete(k);
+    const stillWaiting = new Set(plan.exhausted.map(ownerIdOf));
+    for (const id of this.exhaustedLogged) {
+      if (plan.looked.has(id.slice(0, id.lastIndexOf('@'))) && !stillWaiting.has(id)) this.exhaustedLogged.delete(id);
+    }
+    let failed = false;
+    for (const w of plan.writes) {
+      const outcome = await this.publish(w.resource, w.vips);
+      if (outcome === 'written') w.owner.published = true;
+      if (outcome === 'failed') {
+        failed = true;
+        this.changed.set(keyString(w.resource), keyOf(w.resource));
       }
-      if (fresh.length < d.indexes.length) {
-        for (const ip of fresh) g.pool.unreserve(ip);
-        if ((await this.markExhausted(d.resource, g.pool)) === 'failed') failed = true;
-        continue;
-      }
-      const owner: Owner = { id: ownerIdOf(d.resource), kind: d.resource.type, published: false };
-      for (const ip of fresh) current.set(ip, owner);
-      if ((await this.publish(d.resource, vips, owner)) === 'failed') failed = true;
+    }
+    for (const r of plan.exhausted) {
+      this.waiting.set(keyString(r), keyOf(r));
+      if ((await this.markExhausted(r, ledger.pool)) === 'failed') failed = true;
     }
     return failed;
   }
 
-  private allocate(g: PoolGroup, r: Resource, now: Date): string | undefined {
-    const result = g.pool.allocate(now);
-    if (!result.ok) return undefined;
-    this.metrics.allocations.inc({ cidr: g.pool.cidr });
-    this.deps.logger.debug({ resource: describeKey(r), vip: result.ip }, 'allocated VIP');
-    return result.ip;
-  }
-
   /** Writes the VIPs (and drops an old exhaustion condition) on the version the cache holds. */
-  private async publish(r: Resource, vips: readonly StatusRecord[], owner: Owner | undefined): Promise<WriteOutcome> {
+  private async publish(r: Resource, vips: readonly StatusRecord[]): Promise<WriteOutcome> {
     const status: StatusRecord = { ...((r.status as StatusRecord | undefined) ?? {}), vips };
     const conditions = conditionsOf(r).filter((c) => c.type !== VIP_ALLOCATED_CONDITION);
     if (conditions.length > 0) status.conditions = conditions;
     else delete status.conditions;
-    const outcome = await this.write(r, status);
-    if (outcome === 'written') {
-      if (owner) owner.published = true;
-      this.exhaustedLogged.delete(ownerIdOf(r));
-    }
-    return outcome;
+    this.deps.logger.debug({ resource: describeKey(r), vips }, 'writing VIPs');
+    return this.write(r, status);
   }
 
   private async markExhausted(r: Resource, pool: VipPool): Promise<WriteOutcome | 'unchanged'> {
@@ -216,19 +206,13 @@ export class VipAllocator implements Controller {
   }
 }
 
-/** Copies of the `status.vips` entries, so extra fields on an entry survive a rewrite of its ip. */
-function vipEntries(r: Resource): StatusRecord[] {
-  const vips = (r.status as StatusRecord | undefined)?.vips;
-  return Array.isArray(vips) ? vips.map((v: unknown) => ({ ...(typeof v === 'object' && v !== null ? (v as StatusRecord) : {}) })) : [];
-}
-
 function conditionsOf(r: Resource): StatusRecord[] {
   const conditions = (r.status as StatusRecord | undefined)?.conditions;
   return Array.isArray(conditions) ? (conditions as StatusRecord[]) : [];
 }
 
 /** One pool per distinct CIDR (kinds configured with the same CIDR share it); overlaps are refused. */
-function poolGroups(kindCidrs: readonly (readonly [string, string])[], holdMs: number | undefined): PoolGroup[] {
+function ledgersFor(kindCidrs: readonly (readonly [string, string])[], holdMs: number | undefined): VipLedger[] {
   const groups: { range: ReturnType<typeof parseCidr>; kinds: string[] }[] = [];
   for (const [kind, cidr] of kindCidrs) {
     const range = parseCidr(cidr, `${kind} VIP CIDR`);
@@ -241,5 +225,5 @@ function poolGroups(kindCidrs: readonly (readonly [string, string])[], holdMs: n
     if (clash) throw new ConfigError(`${kind} VIP CIDR ${cidr} overlaps ${clash.kinds.join(', ')} VIP CIDR ${clash.range.cidr}`);
     groups.push({ range, kinds: [kind] });
   }
-  return groups.map((g) => ({ pool: new VipPool({ cidr: g.range.cidr, holdMs }), kinds: g.kinds, owners: new Map() }));
+  return groups.map((g) => new VipLedger(new VipPool({ cidr: g.range.cidr, holdMs }), g.kinds));
 }

@@ -33,10 +33,15 @@ export function parseCidr(cidr: string, what = 'CIDR'): IpRange {
   return { cidr: text, family, base, size };
 }
 
+/** A dotted quad without leading zeros (what ipaddr.js calls four-part decimal), checked fast. */
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+
 /** Parses one address strictly; undefined for anything that is not a plain IPv4 or IPv6 address. */
 export function parseIp(ip: string): { readonly family: 4 | 6; readonly value: bigint } | undefined {
   if (typeof ip !== 'string') return undefined;
-  if (ipaddr.IPv4.isValidFourPartDecimal(ip)) return { family: 4, value: bytesToBigint(ipaddr.IPv4.parse(ip).toByteArray()) };
+  const v4 = IPV4.exec(ip);
+  if (v4) return { family: 4, value: BigInt(((Number(v4[1]) * 256 + Number(v4[2])) * 256 + Number(v4[3])) * 256 + Number(v4[4])) };
   if (ip.includes(':') && ipaddr.IPv6.isValid(ip)) {
     const parsed = ipaddr.IPv6.parse(ip);
     if (parsed.zoneId) return undefined;
@@ -56,11 +61,13 @@ export function offsetOf(range: IpRange, ip: string): bigint | undefined {
 /** The address at `offset` in canonical text (dotted quad, or RFC 5952 for IPv6). */
 export function ipAt(range: IpRange, offset: bigint): string {
   const value = range.base + offset;
-  const length = range.family === 4 ? 4 : 16;
+  if (range.family === 4) {
+    const n = Number(value);
+    return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  }
   const bytes: number[] = [];
-  for (let i = length - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
-  const addr = ipaddr.fromByteArray(bytes);
-  return addr.kind() === 'ipv6' ? (addr as ipaddr.IPv6).toRFC5952String() : addr.toString();
+  for (let i = 15; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
+  return (ipaddr.fromByteArray(bytes) as ipaddr.IPv6).toRFC5952String();
 }
 
 /** The canonical text of an address (so `FD00::0001` and `fd00::1` compare equal), or undefined. */
