@@ -74,7 +74,13 @@ export class StreamSession {
     this.current = this.deps.source.getSnapshot(nodeId);
     this.unwatch = this.deps.source.watch(nodeId, (snapshot) => {
       this.current = snapshot;
-      this.onSnapshot();
+      try {
+        this.onSnapshot();
+      } catch (err) {
+        // one broken stream must not stop the publisher from reaching the others
+        this.deps.logger.error({ err, nodeId, streamId: this.streamId }, 'xds push failed');
+        this.fail(GrpcStatus.INTERNAL, `control plane error: ${(err as Error).message}`);
+      }
     });
     return true;
   }

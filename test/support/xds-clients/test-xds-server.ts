@@ -4,15 +4,26 @@
  */
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { SnapshotCache } from '../../../src/xds/cache.js';
+import { SnapshotCache, type StreamEvent } from '../../../src/xds/cache.js';
 import { startXdsServer, type XdsServer, type XdsServerOptions } from '../../../src/xds/server/ads-server.js';
 import { buildSnapshot, type ResourceInput } from '../../../src/xds/snapshot.js';
 import { barrierSecret } from './baseline-resources.js';
 import { DeltaTestClient } from './delta-test-client.js';
+import { MessageLog } from './message-log.js';
 import { SotwTestClient } from './sotw-test-client.js';
 
+/** The real SnapshotCache, also logging every stream event so tests can wait for an ACK. */
+export class ObservedCache extends SnapshotCache {
+  readonly events = new MessageLog<{ readonly nodeId: string; readonly event: StreamEvent; readonly at: number }>();
+
+  override report(nodeId: string, event: StreamEvent): void {
+    super.report(nodeId, event);
+    this.events.push({ nodeId, event, at: Date.now() });
+  }
+}
+
 export interface TestXdsServer {
-  readonly cache: SnapshotCache;
+  readonly cache: ObservedCache;
   readonly server: XdsServer;
   readonly registry: Registry;
   /** Builds a snapshot (with the barrier Secret added) and publishes it; throws if refused. */
@@ -27,7 +38,7 @@ export interface TestXdsServer {
 type Hooks = Pick<XdsServerOptions, 'nodeIdPolicy' | 'onConnect' | 'onDisconnect'>;
 
 export async function startTestXdsServer(hooks: Hooks = {}): Promise<TestXdsServer> {
-  const cache = new SnapshotCache();
+  const cache = new ObservedCache();
   const registry = new Registry();
   const logger = pino({ level: process.env.XDS_TEST_LOG ?? 'silent' });
   const server = await startXdsServer({ cache, host: '127.0.0.1', port: 0, logger, metrics: registry, ...hooks });
