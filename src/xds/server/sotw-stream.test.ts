@@ -147,6 +147,17 @@ describe('ADS state of the world', () => {
     assert.deepEqual(await named.barrier(mark), [], 'a later empty list unsubscribes; it is not a wildcard');
   });
 
+  it('answers requests that came before the node had a snapshot once one is published', async () => {
+    const client = xds.sotw('default.web-10');
+    client.request(CDS, ['backend']);
+    await xds.cache.events.waitFrom(0, (e) => e.nodeId === 'default.web-10' && e.event.kind === 'opened', 5000, 'the stream to open');
+    assert.equal(xds.cache.status('default.web-10')?.totals.responses, 0);
+    xds.publish('default.web-10', resources());
+    client.request(EDS, ['backend']);
+    assert.deepEqual(resourceNames(await client.nextOf(CDS)), ['backend']);
+    assert.deepEqual(resourceNames(await client.nextOf(EDS)), ['backend']);
+  });
+
   it('pushes a change to every stream of the node', async () => {
     xds.publish('default.web-7', resources());
     const clients = [xds.sotw('default.web-7'), xds.sotw('default.web-7')];
