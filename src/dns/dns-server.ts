@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { ResourceCache } from '../controllers/resource-cache.js';
 import { answerQuery, type Answered } from './dns-answer.js';
-import { buildDnsTable, DNS_SOURCE_TYPES, type DnsTable } from './records.js';
+import { affectsDns, buildDnsTable, type DnsTable } from './records.js';
 
 export const DEFAULT_DNS_TTL_SECONDS = 30;
 /** A TCP client that sends nothing for this long is disconnected. */
@@ -42,7 +42,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   let table: DnsTable | undefined;
   let lastClashes = '[]';
   const unsubscribe = cache.onChange((e) => {
-    if (DNS_SOURCE_TYPES.includes(e.resource.type)) table = undefined;
+    if (affectsDns(e)) table = undefined;
   });
   const currentTable = (): DnsTable => {
     if (table) return table;

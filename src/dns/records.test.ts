@@ -4,7 +4,9 @@ import { ResourceCache } from '../controllers/resource-cache.js';
 import { ManualClock } from '../core/clock.js';
 import { LEGACY_VIPS_TYPE } from '../ipam/legacy-vips.js';
 import { MemoryStore } from '../store/memory-store.js';
-import { buildDnsTable, DNS_SOURCE_TYPES, normaliseName } from './records.js';
+import type { Resource } from '../core/resource.js';
+import type { StoreEvent } from '../store/store.js';
+import { affectsDns, buildDnsTable, DNS_SOURCE_TYPES, normaliseName } from './records.js';
 
 function service(name: string, hostnames: string[], vips: string[], mesh = 'default', type = 'MeshService') {
   const addresses = hostnames.map((hostname) => ({ hostname, origin: 'HostnameGenerator', hostnameGeneratorRef: { coreName: 'g' } }));
@@ -89,6 +91,33 @@ describe('DNS records', () => {
     assert.equal(table.lookup('backend.mesh')?.ip, '240.0.0.0');
     assert.deepEqual(table.clashes.map((c) => [c.hostname, c.winner, c.losers]), [
       ['backend.mesh', "backend.mesh in mesh 'default'", ["MeshService 'backend' in mesh 'default'"]],
+    ]);
+  });
+
+  it('only changes to hostnames, the first VIP, a mesh mode or legacy VIPs touch the table', async () => {
+    const store = new MemoryStore();
+    const events: StoreEvent[] = [];
+    store.watch((e) => void events.push(e));
+    const ms = await store.create(service('a', ['a.svc.mesh.local'], ['241.0.0.1']));
+    const withStatus = (r: Resource, status: object) => ({ ...r, status: { ...(r.status as object), ...status } });
+    const proxies = await store.update(withStatus(ms, { dataplaneProxies: { connected: 1, healthy: 1, total: 1 } }));
+    const second = await store.update(withStatus(proxies, { vips: [{ ip: '241.0.0.1' }, { ip: '241.0.0.2' }] }));
+    const moved = await store.update(withStatus(second, { vips: [{ ip: '241.0.0.3' }] }));
+    await store.update(withStatus(moved, { addresses: [] }));
+    const m = await store.create(mesh('default'));
+    const labelled = await store.update({ ...m, labels: { team: 'x' } });
+    await store.update({ ...labelled, spec: { meshServices: { mode: 'Exclusive' } } });
+    await store.create({ type: 'Dataplane', mesh: 'default', name: 'dp', labels: {}, spec: {} });
+    assert.deepEqual(events.map((e) => [e.op, e.resource.type, affectsDns(e)]), [
+      ['create', 'MeshService', true],
+      ['update', 'MeshService', false],
+      ['update', 'MeshService', false],
+      ['update', 'MeshService', true],
+      ['update', 'MeshService', true],
+      ['create', 'Mesh', true],
+      ['update', 'Mesh', false],
+      ['update', 'Mesh', true],
+      ['create', 'Dataplane', false],
     ]);
   });
 

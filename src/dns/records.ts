@@ -12,11 +12,13 @@
  * service), the older resource answers (creation time, then key: stable, no flapping) and the
  * clash is reported so the caller can log it.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { ResourceCache } from '../controllers/resource-cache.js';
 import { describeKey, keyString, type Resource } from '../core/resource.js';
-import { parseIp } from '../ipam/ip-range.js';
+import { ipFamily } from '../ipam/ip-range.js';
 import { LEGACY_VIPS_TYPE, legacyVipsOf } from '../ipam/legacy-vips.js';
 import { type MeshSpec, meshServicesModeOf } from '../resources/mesh/types.js';
+import type { StoreEvent } from '../store/store.js';
 
 /** What the cache must hold for the table to be complete. */
 export const DNS_SOURCE_TYPES: readonly string[] = ['MeshService', 'MeshMultiZoneService', 'Mesh', LEGACY_VIPS_TYPE];
@@ -55,17 +57,24 @@ export function normaliseName(name: string): string {
 }
 
 export function buildDnsTable(cache: ResourceCache): DnsTable {
-  const claims = [...serviceClaims(cache), ...legacyClaims(cache)].sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
   const table = new Map<string, Claim>();
-  const losers = new Map<string, Set<string>>();
-  for (const c of claims) {
-    const winner = table.get(c.hostname);
-    if (!winner) table.set(c.hostname, c);
-    else if (winner.owner !== c.owner) losers.set(c.hostname, (losers.get(c.hostname) ?? new Set()).add(c.record.source));
+  /** Every claim on a name more than one owner wants, for the clash report. */
+  const contested = new Map<string, Claim[]>();
+  for (const c of [...serviceClaims(cache), ...legacyClaims(cache)]) {
+    const current = table.get(c.hostname);
+    if (!current) table.set(c.hostname, c);
+    else if (current.owner !== c.owner) {
+      contested.set(c.hostname, [...(contested.get(c.hostname) ?? [current]), c]);
+      if (c.rank < current.rank) table.set(c.hostname, c);
+    }
   }
-  const clashes = [...losers]
+  const clashes = [...contested]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([hostname, l]) => ({ hostname, winner: table.get(hostname)?.record.source ?? '', losers: [...l] }));
+    .map(([hostname, all]) => {
+      const winner = table.get(hostname);
+      const losers = all.filter((c) => c.owner !== winner?.owner).sort((a, b) => (a.rank < b.rank ? -1 : 1));
+      return { hostname, winner: winner?.record.source ?? '', losers: [...new Set(losers.map((c) => c.record.source))] };
+    });
   return {
     lookup: (name) => table.get(normaliseName(name))?.record,
     size: table.size,
@@ -73,13 +82,27 @@ export function buildDnsTable(cache: ResourceCache): DnsTable {
   };
 }
 
+/** Whether a change can alter the table (status updaters rewrite status often; most of it is not ours). */
+export function affectsDns(e: StoreEvent): boolean {
+  if (!DNS_SOURCE_TYPES.includes(e.resource.type)) return false;
+  const before = e.previous;
+  if (e.op !== 'update' || !before || before.creationTime !== e.resource.creationTime) return true;
+  if (e.resource.type === 'Mesh') return meshServicesModeOf(before.spec as MeshSpec) !== meshServicesModeOf(e.resource.spec as MeshSpec);
+  if (e.resource.type === LEGACY_VIPS_TYPE) return true;
+  const view = (r: Resource) => {
+    const status = r.status as { vips?: readonly { ip?: unknown }[]; addresses?: readonly { hostname?: unknown }[] } | undefined;
+    return [status?.vips?.[0]?.ip, (status?.addresses ?? []).map((a) => a?.hostname)];
+  };
+  return !isDeepStrictEqual(view(before), view(e.resource));
+}
+
 function serviceClaims(cache: ResourceCache): Claim[] {
   return SERVICE_KINDS.flatMap((kind) => cache.list(kind)).flatMap((r) => {
     const status = r.status as { vips?: readonly { ip?: unknown }[]; addresses?: readonly { hostname?: unknown }[] } | undefined;
     const ip = status?.vips?.[0]?.ip;
-    const parsed = typeof ip === 'string' ? parseIp(ip) : undefined;
-    if (typeof ip !== 'string' || !parsed) return [];
-    const record: DnsRecord = { ip, family: parsed.family, source: describeKey(r) };
+    const family = typeof ip === 'string' ? ipFamily(ip) : undefined;
+    if (typeof ip !== 'string' || !family) return [];
+    const record: DnsRecord = { ip, family, source: describeKey(r) };
     return (status?.addresses ?? []).flatMap((a) =>
       typeof a?.hostname === 'string' && a.hostname !== '' ? [claim(normaliseName(a.hostname), record, r)] : [],
     );
@@ -94,9 +117,9 @@ function legacyClaims(cache: ResourceCache): Claim[] {
       const record = cache.get({ type: LEGACY_VIPS_TYPE, mesh: mesh.name, name: mesh.name });
       if (!record) return [];
       return [...legacyVipsOf(cache, mesh.name)].flatMap(([service, ip]) => {
-        const parsed = parseIp(ip);
-        if (!parsed) return [];
-        const dns: DnsRecord = { ip, family: parsed.family, source: `${service}.mesh in mesh '${mesh.name}'` };
+        const family = ipFamily(ip);
+        if (!family) return [];
+        const dns: DnsRecord = { ip, family, source: `${service}.mesh in mesh '${mesh.name}'` };
         const names = new Set([`${service}.mesh`, `${service.replace(/_/g, '.')}.mesh`].map(normaliseName));
         return [...names].map((hostname) => claim(hostname, dns, record, service));
       });
@@ -105,5 +128,6 @@ function legacyClaims(cache: ResourceCache): Claim[] {
 
 /** `part` tells apart the entries of one resource (the services of one LegacyVips record). */
 function claim(hostname: string, record: DnsRecord, owner: Resource, part = ''): Claim {
-  return { hostname, record, rank: `${owner.creationTime}\u0000${keyString(owner)}`, owner: `${keyString(owner)}#${part}` };
+  const id = `${keyString(owner)}#${part}`;
+  return { hostname, record, rank: `${owner.creationTime}\u0000${id}`, owner: id };
 }

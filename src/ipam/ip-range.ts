@@ -50,6 +50,13 @@ export function parseIp(ip: string): { readonly family: 4 | 6; readonly value: b
   return undefined;
 }
 
+/** 4 or 6 for a valid address (checked like parseIp, without computing its value), else undefined. */
+export function ipFamily(ip: string): 4 | 6 | undefined {
+  if (typeof ip !== 'string') return undefined;
+  if (IPV4.test(ip)) return 4;
+  return parseIp(ip)?.family;
+}
+
 /** Offset of `ip` inside the range, or undefined when it is not an address of the range. */
 export function offsetOf(range: IpRange, ip: string): bigint | undefined {
   const parsed = parseIp(ip);

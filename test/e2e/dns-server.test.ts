@@ -103,6 +103,11 @@ describe('DNS server, queried with dig', () => {
     assert.equal(await dig(server.port, '+short', 'burst-49.svc.mesh.local'), '241.0.1.49\n');
     assert.equal(await dig(server.port, '+short', 'burst-0.svc.mesh.local'), '241.0.1.0\n');
     assert.equal(await rebuilds(), before + 1);
+    const b = await store.get({ type: 'MeshService', mesh: 'default', name: 'burst-0' });
+    assert.ok(b);
+    await store.update({ ...b, status: { ...(b.status as object), dataplaneProxies: { connected: 1, healthy: 1, total: 1 } } });
+    assert.equal(await dig(server.port, '+short', 'burst-0.svc.mesh.local'), '241.0.1.0\n');
+    assert.equal(await rebuilds(), before + 1, 'a status change that keeps names and VIPs rebuilds nothing');
   });
 
   it('gives the configured TTL, 30 s by default, and answers authoritatively', async () => {
