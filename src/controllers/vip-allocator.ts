@@ -30,6 +30,8 @@ import type { ResourceStore, StoreEvent } from '../store/store.js';
 import type { Controller, ReconcileResult } from './controller.js';
 import type { ResourceCache } from './resource-cache.js';
 
+/** The internal type of the stored holds (not a kind: no REST path, no CLI, never synced). */
+export { VIP_HOLD_TYPE } from '../ipam/vip-hold.js';
 export const DEFAULT_MESH_SERVICE_CIDR = '241.0.0.0/8';
 export const DEFAULT_MESH_MULTI_ZONE_SERVICE_CIDR = '243.0.0.0/8';
 export const VIP_ALLOCATED_CONDITION = 'VipAllocated';
