@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { type Registry, Summary } from 'prom-client';
 import { ResourceConflictError, ResourceNotFoundError } from '../core/errors.js';
 import { keyString, type Resource } from '../core/resource.js';
-import { assignHostnames, type HostnameAssignment, type TemplateCache } from '../resources/hostname-generator/assign.js';
+import { assignHostnames, type HostnameAssignment, holdsAssignment, type TemplateCache } from '../resources/hostname-generator/assign.js';
 import type { HostnameGeneratorSpec } from '../resources/hostname-generator/types.js';
 import type { ResourceStore, StoreEvent } from '../store/store.js';
 import type { Controller, ReconcileResult } from './controller.js';
@@ -18,6 +18,7 @@ import type { ResourceCache } from './resource-cache.js';
 const TARGET_KINDS = ['MeshService', 'MeshMultiZoneService'];
 
 type StatusRecord = Record<string, unknown>;
+type HostnameStatus = Parameters<typeof holdsAssignment>[0];
 
 export class HostnameController implements Controller {
   readonly name = 'hostname-generator';
@@ -64,7 +65,7 @@ export class HostnameController implements Controller {
     });
     for (const t of targets) {
       const want = assigned.get(keyString(t));
-      if (want && !isDeepStrictEqual(ownFields(t), normalise(want))) await this.write(t, want);
+      if (want && !holdsAssignment(t.status as HostnameStatus | undefined, want)) await this.write(t, want);
     }
     this.duration.observe(performance.now() - started);
     return {};
@@ -74,7 +75,7 @@ export class HostnameController implements Controller {
   private async write(cached: Resource, want: HostnameAssignment): Promise<void> {
     let current: Resource | undefined = cached;
     for (let attempt = 0; current && attempt < 5; attempt++) {
-      if (isDeepStrictEqual(ownFields(current), normalise(want))) return;
+      if (holdsAssignment(current.status as HostnameStatus | undefined, want)) return;
       const status: StatusRecord = { ...((current.status as StatusRecord | undefined) ?? {}) };
       delete status.addresses;
       delete status.hostnameGenerators;

@@ -58,6 +58,14 @@ export function compareTargets(a: HostnameTarget, b: HostnameTarget): number {
   return compareByAge(a, b) || compareText(a.mesh, b.mesh);
 }
 
+/** compareTargets order, parsing each creation time once. */
+function sortedByAge(targets: readonly HostnameTarget[]): HostnameTarget[] {
+  return targets
+    .map((t) => ({ t, at: Date.parse(t.creationTime) }))
+    .sort((a, b) => (a.at !== b.at ? (a.at < b.at ? -1 : 1) : compareText(a.t.name, b.t.name) || compareText(a.t.mesh, b.t.mesh)))
+    .map((x) => x.t);
+}
+
 function compareByAge(a: { creationTime: string; name: string }, b: { creationTime: string; name: string }): number {
   const ta = Date.parse(a.creationTime);
   const tb = Date.parse(b.creationTime);
@@ -89,7 +97,7 @@ export function assignHostnames(input: {
 }): Map<string, HostnameAssignment> {
   const templates = input.templates ?? new Map();
   const generators = [...input.generators].sort(compareGenerators);
-  const targets = [...input.targets].sort(compareTargets);
+  const targets = sortedByAge(input.targets);
   const perTarget = new Map<string, Map<string, { hostname?: string; condition: HostnameGeneratorCondition }>>();
   const owners = new Map<string, HostnameTarget>(); // "kind/mesh/hostname" -> holder
   for (const g of generators) {
@@ -112,6 +120,32 @@ export function assignHostnames(input: {
     });
   }
   return out;
+}
+
+/** Whether a status already holds exactly this assignment (absent lists count as empty). */
+export function holdsAssignment(
+  status: { readonly addresses?: readonly HostnameAddress[]; readonly hostnameGenerators?: readonly HostnameGeneratorStatusEntry[] } | undefined,
+  a: HostnameAssignment,
+): boolean {
+  const addresses = status?.addresses ?? [];
+  const generators = status?.hostnameGenerators ?? [];
+  if (addresses.length !== a.addresses.length || generators.length !== a.hostnameGenerators.length) return false;
+  const sameAddresses = addresses.every((x, i) => {
+    const y = a.addresses[i];
+    return y !== undefined && x.hostname === y.hostname && x.origin === y.origin && x.hostnameGeneratorRef?.coreName === y.hostnameGeneratorRef.coreName;
+  });
+  return (
+    sameAddresses &&
+    generators.every((x, i) => {
+      const y = a.hostnameGenerators[i];
+      if (y === undefined || x.hostnameGeneratorRef?.coreName !== y.hostnameGeneratorRef.coreName) return false;
+      const xc = x.conditions ?? [];
+      return xc.length === y.conditions.length && xc.every((c, j) => {
+        const d = y.conditions[j];
+        return d !== undefined && c.type === d.type && c.status === d.status && c.reason === d.reason && c.message === d.message;
+      });
+    })
+  );
 }
 
 function decide(

@@ -13,7 +13,6 @@
  * - an unnamed inbound agrees with a named one on the same port (the name is filled in), and
  *   ports are kept sorted by number, so inbound order alone never makes a conflict.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { dns1035LabelErrors } from '../../core/dns-names.js';
 import type { Labels, NewResource, Resource, ResourceKey } from '../../core/resource.js';
 import { LABEL, PROTOCOL_TAG, SERVICE_TAG } from '../../core/well-known-labels.js';
@@ -146,23 +145,46 @@ export function generateMeshServices(input: GenerateInput): GenerationPlan {
 
 function planUpdate(input: GenerateInput, ms: MeshServiceResource, entries: Offer[], plan: Mutable<GenerationPlan>, skipped: SkipCollector): void {
   const { ports, conflicting } = pickConsistent(offeredFromSpec(ms.spec.ports ?? []), entries);
-  const spec: MeshServiceSpec = { ...ms.spec, selector: selectorFor(ms.name), ports: toPorts(ports) };
-  if (!specIsValid(ms.name, input.mesh, spec, entries, skipped)) return;
+  const selector = selectorFor(ms.name);
+  const wantPorts = toPorts(ports);
   const labels = desiredLabels(ms.labels, ms.name, input);
-  const status = withCondition(ms.status, PORT_CONFLICT, conflictCondition(ms.name, ports, conflicting, plan));
+  const condition = conflictCondition(ms.name, ports, conflicting, plan);
   const reasons: string[] = [];
-  if (!isDeepStrictEqual(ms.spec.ports ?? [], spec.ports)) reasons.push('ports changed');
-  if (!isDeepStrictEqual(ms.spec.selector, spec.selector)) reasons.push('selector changed');
+  if (!samePorts(ms.spec.ports ?? [], wantPorts)) reasons.push('ports changed');
+  if (JSON.stringify(ms.spec.selector) !== JSON.stringify(selector)) reasons.push('selector changed');
   if (ms.labels[LABEL.deletionGracePeriodStartedAt] !== undefined) reasons.push('no longer scheduled for deletion');
-  else if (!isDeepStrictEqual(ms.labels, labels)) reasons.push('labels changed');
-  if (!isDeepStrictEqual(ms.status, status)) reasons.push('port conflict condition changed');
-  if (reasons.length > 0) plan.update.push({ resource: updateOf(ms, labels, spec, status), reasons });
+  else if (!sameLabels(ms.labels, labels)) reasons.push('labels changed');
+  if (!sameCondition(ms.status?.conditions?.find((c) => c.type === PORT_CONFLICT), condition)) reasons.push('port conflict condition changed');
+  if (reasons.length === 0) return;
+  const spec: MeshServiceSpec = { ...ms.spec, selector, ports: wantPorts };
+  if (!specIsValid(ms.name, input.mesh, spec, entries, skipped)) return;
+  plan.update.push({ resource: updateOf(ms, labels, spec, withCondition(ms.status, PORT_CONFLICT, condition)), reasons });
+}
+
+function samePorts(a: readonly MeshServicePort[], b: readonly MeshServicePort[]): boolean {
+  return a.length === b.length && a.every((p, i) => {
+    const q = b[i];
+    return q !== undefined && p.name === q.name && p.port === q.port && p.targetPort === q.targetPort && p.appProtocol === q.appProtocol;
+  });
+}
+
+function sameLabels(a: Labels, b: Labels): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+export function sameCondition(a: HostnameGeneratorCondition | undefined, b: HostnameGeneratorCondition | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.type === b.type && a.status === b.status && a.reason === b.reason && a.message === b.message;
 }
 
 /** Per `kuma.io/service` value, what each Dataplane offers, oldest Dataplane first. */
 function collectOffers(dataplanes: readonly Resource<DataplaneSpec>[], skipped: SkipCollector): Map<string, Offer[]> {
   const offers = new Map<string, Offer[]>();
-  const sorted = [...dataplanes].sort((a, b) => cmp(Date.parse(a.creationTime), Date.parse(b.creationTime)) || cmp(a.name, b.name));
+  const sorted = dataplanes
+    .map((dp) => ({ dp, t: Date.parse(dp.creationTime) }))
+    .sort((a, b) => cmp(a.t, b.t) || cmp(a.dp.name, b.dp.name))
+    .map((x) => x.dp);
   for (const dp of sorted) {
     const byService = new Map<string, Map<number, OfferedPort>>();
     for (const inbound of inboundsOf(dp.spec)) {

@@ -80,20 +80,26 @@ export class DataplaneIndex {
   select(ms: SelectingService): DataplaneResource[] {
     const selector = ms.spec.selector;
     let candidates: Iterable<DataplaneResource>;
+    let exact: boolean; // the lookup alone already answers, no need to check each candidate
     if (selector?.dataplaneTags !== undefined) {
-      const first = Object.entries(selector.dataplaneTags)[0];
+      const tags = Object.entries(selector.dataplaneTags);
+      const first = tags[0];
       if (!first) return [];
       candidates = this.byTag.get(triple(ms.mesh, first[0], first[1])) ?? [];
+      exact = tags.length === 1;
     } else if (selector?.dataplaneRef !== undefined) {
       const dp = this.byName.get(pair(ms.mesh, selector.dataplaneRef.name ?? ''));
       candidates = dp ? [dp] : [];
+      exact = true;
     } else if (selector?.dataplaneLabels !== undefined) {
-      const first = Object.entries(selector.dataplaneLabels.matchLabels ?? {})[0];
+      const labels = Object.entries(selector.dataplaneLabels.matchLabels ?? {});
+      const first = labels[0];
       candidates = first ? (this.byLabel.get(triple(ms.mesh, first[0], first[1])) ?? []) : (this.byMesh.get(ms.mesh) ?? []);
+      exact = labels.length <= 1;
     } else {
       return [];
     }
-    return [...candidates].filter((dp) => selects(ms, dp));
+    return exact ? [...candidates] : [...candidates].filter((dp) => selects(ms, dp));
   }
 }
 
@@ -103,5 +109,6 @@ function push<T>(m: Map<string, T[]>, key: string, v: T): void {
   else m.set(key, [v]);
 }
 
-const pair = (a: string, b: string): string => JSON.stringify([a, b]);
-const triple = (a: string, b: string, c: string): string => JSON.stringify([a, b, c]);
+// NUL cannot appear in names, labels or tags, so these keys never collide.
+const pair = (a: string, b: string): string => `${a}\u0000${b}`;
+const triple = (a: string, b: string, c: string): string => `${a}\u0000${b}\u0000${c}`;

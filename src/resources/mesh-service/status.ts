@@ -7,9 +7,8 @@
  * the way endpoints count it (state Ready and no failed health report), so `Available` means
  * "has endpoints". A MeshService with zero ports still counts every selected proxy as healthy (Q6).
  */
-import { isDeepStrictEqual } from 'node:util';
 import { type Inbound, inboundsOf, isInboundHealthy } from '../dataplane/types.js';
-import { withCondition } from './generate.js';
+import { sameCondition, withCondition } from './generate.js';
 import { type DataplaneResource, inboundMatchesPort, type SelectingService, selects } from './selection.js';
 import { type HostnameGeneratorCondition, type MeshServicePort, type MeshServiceSpec, type MeshServiceStatus, sectionNameOf } from './types.js';
 
@@ -79,18 +78,18 @@ export function applyMeshServiceStatus<R extends { readonly spec: MeshServiceSpe
   ms: R,
   computed: ComputedMeshServiceStatus,
 ): { spec: MeshServiceSpec; status: MeshServiceStatus } | undefined {
+  const oldProxies = ms.status?.dataplaneProxies;
+  const sameProxies =
+    oldProxies !== undefined &&
+    (oldProxies.connected ?? 0) === computed.dataplaneProxies.connected &&
+    (oldProxies.healthy ?? 0) === computed.dataplaneProxies.healthy &&
+    (oldProxies.total ?? 0) === computed.dataplaneProxies.total;
+  const oldCondition = ms.status?.conditions?.find((c) => c.type === PORTS_MATCHED);
+  if (sameProxies && ms.spec.state === computed.state && sameCondition(oldCondition, computed.portsMatched)) return undefined;
   const status: MeshServiceStatus = {
     ...withCondition(ms.status, PORTS_MATCHED, computed.portsMatched),
     dataplaneProxies: computed.dataplaneProxies,
   };
   const spec: MeshServiceSpec = { ...ms.spec, state: computed.state };
-  const oldProxies = ms.status?.dataplaneProxies ?? {};
-  const sameProxies =
-    (oldProxies.connected ?? 0) === computed.dataplaneProxies.connected &&
-    (oldProxies.healthy ?? 0) === computed.dataplaneProxies.healthy &&
-    (oldProxies.total ?? 0) === computed.dataplaneProxies.total &&
-    ms.status?.dataplaneProxies !== undefined;
-  const oldCondition = ms.status?.conditions?.find((c) => c.type === PORTS_MATCHED);
-  if (sameProxies && ms.spec.state === computed.state && isDeepStrictEqual(oldCondition, computed.portsMatched)) return undefined;
   return { spec, status };
 }
