@@ -8,12 +8,18 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
+import { Registry } from 'prom-client';
 import { startApiServer } from './api/server.js';
 import type { AdmissionContext } from './core/admission.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { ConfigError } from './core/errors.js';
 import { configForDisplay, type ControlPlaneConfig } from './config/control-plane-config.js';
 import { MESHPLANE_VERSION } from './config/version.js';
+import { LEGACY_VIP_ALLOCATOR_TYPES, LegacyVipAllocator } from './controllers/legacy-vip-allocator.js';
+import { VIP_ALLOCATOR_KINDS, VipAllocator } from './controllers/vip-allocator.js';
+import { startZoneControllers, type ZoneControllers } from './controllers/zone-controllers.js';
+import { DNS_SOURCE_TYPES } from './dns/records.js';
+import { startDnsServer } from './dns/dns-server.js';
 import { ResourceManager } from './manager/resource-manager.js';
 import { openStore } from './store/open-store.js';
 import type { ResourceStore } from './store/store.js';
@@ -32,7 +38,8 @@ export interface ControlPlaneDeps {
 
 /** One network listener; its name and address become a field of the ready line (`api`, `xds`, ...). */
 interface RunningListener {
-  readonly name: 'api' | 'xds' | 'dns' | 'kds';
+  /** Listeners with an address become ready-line fields; `controllers` has none. */
+  readonly name: 'api' | 'xds' | 'dns' | 'kds' | 'controllers';
   readonly address: string;
   close(): Promise<void>;
 }
@@ -63,6 +70,11 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
     if (config.mode === 'global' || config.globalKdsAddress === null) {
       if (await manager.ensureDefaultMesh()) logger.info({ mesh: 'default' }, 'created the default mesh');
     }
+    const metrics = new Registry();
+    if (config.mode === 'zone') {
+      const zone = await startZoneServices(config, { store, clock, logger, metrics });
+      listeners.push(...zone);
+    }
     const api = await startOrExplain('api-port', config.apiHost, config.apiPort, () =>
       startApiServer({
         manager,
@@ -74,6 +86,7 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
         bodyLimitBytes: config.apiBodyLimitBytes,
         version: MESHPLANE_VERSION,
         config: configForDisplay(config),
+        metrics,
         clock,
       }),
     );
@@ -83,7 +96,7 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
     throw err;
   }
 
-  const addresses = Object.fromEntries(listeners.map((l) => [l.name, l.address]));
+  const addresses = Object.fromEntries(listeners.filter((l) => l.address !== '').map((l) => [l.name, l.address]));
   const ready = { level: 30, time: clock.now().getTime(), pid: process.pid, hostname: hostname(), msg: READY_MESSAGE, ...addresses };
   const line = `${JSON.stringify(ready)}\n`;
   // The file first, so whoever sees the line can rely on the file being there.
@@ -91,6 +104,52 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
   // Written past the logger on purpose: the ready line is a contract and appears at any --log-level.
   sink.write(line);
   return { config, addresses, ready, logger, stop };
+}
+
+/**
+ * What only a zone control plane runs: the controllers that derive MeshServices, VIPs, hostnames
+ * and status from the store, and the DNS server answering for them.
+ */
+async function startZoneServices(
+  config: ControlPlaneConfig,
+  deps: { store: ResourceStore; clock: Clock; logger: Logger; metrics: Registry },
+): Promise<RunningListener[]> {
+  const { store, clock, logger, metrics } = deps;
+  const controllers: ZoneControllers = await startZoneControllers({
+    store,
+    clock,
+    logger: logger.child({ component: 'controllers' }),
+    metrics,
+    config: { zone: config.zone, deletionGracePeriodMs: config.meshServiceDeletionGracePeriodMs },
+    extraKinds: [...VIP_ALLOCATOR_KINDS, ...LEGACY_VIP_ALLOCATOR_TYPES, ...DNS_SOURCE_TYPES],
+    extraControllers: (cache) => [
+      new VipAllocator({
+        cache,
+        store,
+        metrics,
+        logger: logger.child({ controller: 'vip-allocator' }),
+        config: { meshServiceCidr: config.meshServiceCidr, meshMultiZoneServiceCidr: config.meshMultiZoneServiceCidr, holdMs: config.vipHoldPeriodMs },
+      }),
+      new LegacyVipAllocator({
+        cache,
+        store,
+        metrics,
+        logger: logger.child({ controller: 'legacy-vip-allocator' }),
+        config: { cidr: config.legacyVipCidr, holdMs: config.vipHoldPeriodMs, exclude: [config.meshServiceCidr, config.meshMultiZoneServiceCidr] },
+      }),
+    ],
+  });
+  const running: RunningListener[] = [{ name: 'controllers', address: '', close: () => controllers.stop() }];
+  try {
+    const dns = await startOrExplain('dns-port', config.dnsHost, config.dnsPort, () =>
+      startDnsServer({ cache: controllers.cache, host: config.dnsHost, port: config.dnsPort, ttlSeconds: config.dnsTtlSeconds, logger: logger.child({ component: 'dns' }), metrics }),
+    );
+    running.push({ name: 'dns', address: `${config.dnsHost}:${dns.port}`, close: () => dns.close() });
+  } catch (err) {
+    await controllers.stop();
+    throw err;
+  }
+  return running;
 }
 
 function stopOnce(listeners: RunningListener[], store: ResourceStore, logger: Logger): () => Promise<void> {

@@ -11,6 +11,7 @@ import { type Clock, systemClock } from '../core/clock.js';
 import type { ResourceManager } from '../manager/resource-manager.js';
 import type { ResourceStore } from '../store/store.js';
 import { registerCatalogueRoutes } from './catalogue-routes.js';
+import { registerDestinationInspectRoutes } from './destination-inspect-routes.js';
 import { registerInsightRoutes } from './insight-routes.js';
 import { registerMetrics } from './metrics.js';
 import { problemFor, routeNotFound } from './problem.js';
@@ -68,6 +69,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   registerMetrics(app, { store: o.store, ...(o.metrics ? { registry: o.metrics } : {}) });
   registerCatalogueRoutes(app, { manager: o.manager, admission: o.admission, version: o.version, config: o.config });
   registerInsightRoutes(app, { manager: o.manager, store: o.store, clock: o.clock ?? systemClock });
+  registerDestinationInspectRoutes(app, { manager: o.manager, store: o.store, admission: o.admission });
   registerResourceRoutes(app, { manager: o.manager, admission: o.admission });
 
   await app.listen({ host: o.host, port: o.port });

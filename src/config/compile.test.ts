@@ -36,9 +36,31 @@ describe('compileConfig', () => {
       kdsHost: '127.0.0.1',
       kdsPort: 5685,
       apiBodyLimitBytes: 1048576,
+      meshServiceDeletionGracePeriodMs: 3_600_000,
+      meshServiceCidr: '241.0.0.0/8',
+      meshMultiZoneServiceCidr: '243.0.0.0/8',
+      legacyVipCidr: '240.0.0.0/4',
+      vipHoldPeriodMs: 3_600_000,
+      dnsTtlSeconds: 30,
       readyFile: null,
       logLevel: 'info',
     });
+  });
+
+  it('reads durations, CIDRs and the DNS TTL, and names the flag when one is wrong', () => {
+    const c = compile({ 'meshservice-deletion-grace-period': '90s', 'vip-hold-period': '1h30m', 'meshservice-cidr': '10.9.0.0/16', 'dns-ttl': '5' });
+    assert.equal(c.meshServiceDeletionGracePeriodMs, 90_000);
+    assert.equal(c.vipHoldPeriodMs, 5_400_000);
+    assert.equal(c.meshServiceCidr, '10.9.0.0/16');
+    assert.equal(c.dnsTtlSeconds, 5);
+    assert.throws(
+      () => compile({ 'meshservice-deletion-grace-period': 'soon', 'meshservice-cidr': '241.0.0.0', 'dns-ttl': '-1' }),
+      (err: unknown) =>
+        err instanceof Error &&
+        err.message.includes('--meshservice-deletion-grace-period: must be a duration such as 30s, 10m or 1h; got "soon"') &&
+        err.message.includes('--meshservice-cidr: must be a CIDR such as 241.0.0.0/8; got "241.0.0.0"') &&
+        err.message.includes('--dns-ttl: must be a whole number of seconds; got "-1"'),
+    );
   });
 
   it('reads flags, and MESHPLANE_* variables when the flag is absent', () => {

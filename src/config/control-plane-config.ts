@@ -28,6 +28,15 @@ export interface ControlPlaneConfig {
   /** Only a global control plane listens for zones. */
   readonly kdsPort: number;
   readonly apiBodyLimitBytes: number;
+  /** How long a generated MeshService outlives its last Dataplane. */
+  readonly meshServiceDeletionGracePeriodMs: number;
+  /** VIP ranges: MeshService, MeshMultiZoneService, and legacy `kuma.io/service` VIPs. */
+  readonly meshServiceCidr: string;
+  readonly meshMultiZoneServiceCidr: string;
+  readonly legacyVipCidr: string;
+  /** How long a released VIP stays unused before another resource may get it. */
+  readonly vipHoldPeriodMs: number;
+  readonly dnsTtlSeconds: number;
   readonly readyFile: string | null;
   readonly logLevel: LogLevel;
 }

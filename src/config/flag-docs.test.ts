@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT } from '../../test/support/golden.js';
 import { flagTableMarkdown, helpDescription, replaceFlagSection } from './flag-docs.js';
-import { FLAGS, envVarOf, flagOf } from './flags.js';
+import { defaultText, FLAGS, envVarOf, flagOf } from './flags.js';
 
 const CLI_DOC = join(REPO_ROOT, 'docs', 'cli.md');
 
@@ -19,7 +19,7 @@ describe('the flag table', () => {
   it('accepts its own defaults', () => {
     for (const f of FLAGS) {
       if (f.defaultValue === null) continue;
-      const parsed = f.parse(String(f.defaultValue));
+      const parsed = f.parse(defaultText(f));
       assert.ok(parsed.ok, `default of --${f.name} is rejected by its own parser`);
       assert.equal(parsed.value, f.defaultValue);
     }

@@ -6,7 +6,10 @@
 import { LOG_LEVELS, MODES, type ControlPlaneConfig } from './control-plane-config.js';
 import {
   parseHost,
+  parseCidr,
+  parseDurationMs,
   parseKdsAddress,
+  parseSeconds,
   parseNonEmpty,
   parseOneOf,
   parsePort,
@@ -28,6 +31,8 @@ export interface FlagSpec<K extends ConfigKey = ConfigKey> {
   /** The value when neither the flag nor the variable is given; null means "not set". */
   readonly defaultValue: ControlPlaneConfig[K];
   readonly parse: (raw: string) => Parsed<ControlPlaneConfig[K]>;
+  /** The default as a user types it, when that differs from the compiled value (`1h` for 3600000 ms). */
+  readonly defaultText?: string;
 }
 
 const flag = <K extends ConfigKey>(spec: FlagSpec<K>): FlagSpec => spec as unknown as FlagSpec;
@@ -68,6 +73,35 @@ export const FLAGS: readonly FlagSpec[] = [
     parse: parsePositiveInt,
   }),
   flag({
+    name: 'meshservice-deletion-grace-period',
+    key: 'meshServiceDeletionGracePeriodMs',
+    valueName: 'duration',
+    description: 'how long a generated MeshService outlives its last Dataplane (e.g. 1h, 90s)',
+    defaultValue: 3_600_000,
+    defaultText: '1h',
+    parse: parseDurationMs,
+  }),
+  flag({ name: 'meshservice-cidr', key: 'meshServiceCidr', valueName: 'cidr', description: 'VIPs for MeshServices', defaultValue: '241.0.0.0/8', parse: parseCidr }),
+  flag({
+    name: 'meshmultizoneservice-cidr',
+    key: 'meshMultiZoneServiceCidr',
+    valueName: 'cidr',
+    description: 'VIPs for MeshMultiZoneServices',
+    defaultValue: '243.0.0.0/8',
+    parse: parseCidr,
+  }),
+  flag({ name: 'legacy-vip-cidr', key: 'legacyVipCidr', valueName: 'cidr', description: 'VIPs for kuma.io/service names (<service>.mesh)', defaultValue: '240.0.0.0/4', parse: parseCidr }),
+  flag({
+    name: 'vip-hold-period',
+    key: 'vipHoldPeriodMs',
+    valueName: 'duration',
+    description: 'how long a released VIP stays unused before it may be given to another resource',
+    defaultValue: 3_600_000,
+    defaultText: '1h',
+    parse: parseDurationMs,
+  }),
+  flag({ name: 'dns-ttl', key: 'dnsTtlSeconds', valueName: 'seconds', description: 'TTL of the DNS answers', defaultValue: 30, parse: parseSeconds }),
+  flag({
     name: 'ready-file',
     key: 'readyFile',
     valueName: 'path',
@@ -90,5 +124,6 @@ export function flagOf(key: ConfigKey): FlagSpec {
 
 /** The default as a user would type it, or '' when the flag has none. */
 export function defaultText(f: FlagSpec): string {
+  if (f.defaultText !== undefined) return f.defaultText;
   return f.defaultValue === null ? '' : String(f.defaultValue);
 }

@@ -3,7 +3,9 @@
  * is wrong, worded as a rule followed by the bad value, so `compile.ts` can prefix the flag name.
  */
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { dns1123LabelErrors } from '../core/dns-names.js';
+import { durationMs } from '../resources/shared/duration.js';
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
@@ -65,4 +67,28 @@ export function parseKdsAddress(raw: string): Parsed<string> {
 
 export function parseNonEmpty(raw: string): Parsed<string> {
   return raw.trim() === '' ? bad('must not be empty', raw) : ok(raw);
+}
+
+const DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
+
+/** A Go-style duration (`90s`, `1h`, `1h30m`, `250ms`), returned in milliseconds. */
+export function parseDurationMs(raw: string): Parsed<number> {
+  if (!DURATION.test(raw)) return bad('must be a duration such as 30s, 10m or 1h', raw);
+  return ok(durationMs(raw));
+}
+
+/** An IPv4 or IPv6 CIDR such as 241.0.0.0/8. */
+export function parseCidr(raw: string): Parsed<string> {
+  try {
+    ipaddr.parseCIDR(raw);
+    return ok(raw);
+  } catch {
+    return bad('must be a CIDR such as 241.0.0.0/8', raw);
+  }
+}
+
+export function parseSeconds(raw: string): Parsed<number> {
+  const n = Number(raw);
+  if (!DIGITS.test(raw) || !Number.isSafeInteger(n)) return bad('must be a whole number of seconds', raw);
+  return ok(n);
 }
