@@ -49,8 +49,17 @@ export async function globalOutgoing(store: ResourceStore, zone: string, options
   return outgoingSet(await listKinds(store, kindsSentByGlobal(KINDS)), (r) => toZone(r, zone, options));
 }
 
-/** A full sync arrived: the store ends up holding exactly it, for what this side manages. */
-export async function receiveFull(store: ResourceStore, side: ReceiverSide, incoming: readonly NewResource[]): Promise<WriteReport> {
+/**
+ * A full sync arrived: the store ends up holding exactly it, for what this side manages, in the
+ * kinds both this side takes and the sender said it covers (`senderTypes`; absent means all), so
+ * a sender that does not know a kind never makes the receiver delete that kind's copies.
+ */
+export async function receiveFull(
+  store: ResourceStore,
+  side: ReceiverSide,
+  incoming: readonly NewResource[],
+  senderTypes?: readonly string[],
+): Promise<WriteReport> {
   const accepted: NewResource[] = [];
   const refused: string[] = [];
   for (const r of incoming) {
@@ -58,10 +67,11 @@ export async function receiveFull(store: ResourceStore, side: ReceiverSide, inco
     if (o.action === 'send') accepted.push(o.resource);
     else refused.push(refusalText(r, o));
   }
+  const types = side.kinds.map((k) => k.name).filter((t) => senderTypes === undefined || senderTypes.includes(t));
   const report = await reconcileFull(
     store,
-    side.kinds.map((k) => k.name),
-    accepted,
+    types,
+    accepted.filter((r) => types.includes(r.type)),
     side.rules,
   );
   report.refused.unshift(...refused);

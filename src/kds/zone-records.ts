@@ -24,8 +24,8 @@ export interface ZoneInsightSpec {
   readonly lastFullSyncFromZone?: string;
   /** When global last sent the zone a full sync. */
   readonly lastFullSyncToZone?: string;
-  /** Why the last stream ended, when it ended with an error. */
-  readonly lastError?: string;
+  /** Why the last stream ended. */
+  readonly disconnectReason?: string;
 }
 
 /** The Zone resource global creates for a zone that connects for the first time. */
