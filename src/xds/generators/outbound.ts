@@ -14,7 +14,7 @@ import { clusterNameOf, destinationCluster, isHttpLike } from './destination-clu
 import type { Destination, DestinationPort } from './destinations.js';
 import { HCM_FILTER_NAME, rdsHttpConnectionManager, socketListener, TCP_PROXY_FILTER_NAME, tcpProxy } from './envoy-builders/listener.js';
 import { catchAllRouteConfiguration } from './envoy-builders/route.js';
-import { concatGenerated, type Generated, type GenerationNote } from './generated.js';
+import { concatGenerated, type Generated } from './generated.js';
 import { destinationPortKri, legacyRouteConfigName, outboundListenerName } from './names.js';
 
 export function outboundResources(ctx: ProxyContext, destinations: readonly Destination[]): Generated {
@@ -37,7 +37,6 @@ function portOutbound(ctx: ProxyContext, d: Destination, port: DestinationPort, 
   const tags: Record<string, string> = d.kind === 'legacy' ? { [SERVICE_TAG]: d.service } : { 'kuma.io/unified-name': routeConfigName };
   const http = isHttpLike(port.appProtocol);
   const bindToPort = !(ctx.dataplane.spec.networking?.transparentProxying?.redirectPortOutbound ?? 0);
-  const notes: GenerationNote[] = [];
   const resources: ResourceInput[] = vips.map((vip) => ({
     typeUrl: TYPE_URL.listener,
     resource: socketListener(
@@ -53,5 +52,5 @@ function portOutbound(ctx: ProxyContext, d: Destination, port: DestinationPort, 
       resource: catchAllRouteConfiguration({ name: routeConfigName, virtualHost: cluster, domains: ['*'], cluster }),
     });
   }
-  return concatGenerated([{ resources, notes }, destinationCluster(ctx.meshContext, d, port)]);
+  return concatGenerated([{ resources, notes: [] }, destinationCluster(ctx.meshContext, d, port)]);
 }
