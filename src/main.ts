@@ -19,8 +19,12 @@ import { LEGACY_VIP_ALLOCATOR_TYPES, LegacyVipAllocator } from './controllers/le
 import { VIP_ALLOCATOR_KINDS, VipAllocator } from './controllers/vip-allocator.js';
 import { startZoneControllers, type ZoneControllers } from './controllers/zone-controllers.js';
 import { DNS_SOURCE_TYPES } from './dns/records.js';
+import { startKdsGlobal } from './kds/global-server.js';
+import { startKdsZone } from './kds/zone-client.js';
 import { startDnsServer } from './dns/dns-server.js';
+import { createDefaultHostnameGenerators } from './manager/default-resources.js';
 import { ResourceManager } from './manager/resource-manager.js';
+import { GLOBAL_DEFAULT_HOSTNAME_GENERATORS } from './resources/hostname-generator/defaults.js';
 import { openStore } from './store/open-store.js';
 import type { ResourceStore } from './store/store.js';
 
@@ -38,8 +42,8 @@ export interface ControlPlaneDeps {
 
 /** One network listener; its name and address become a field of the ready line (`api`, `xds`, ...). */
 interface RunningListener {
-  /** Listeners with an address become ready-line fields; `controllers` has none. */
-  readonly name: 'api' | 'xds' | 'dns' | 'kds' | 'controllers';
+  /** Listeners with an address become ready-line fields; the others (controllers, the sync client) have none. */
+  readonly name: 'api' | 'xds' | 'dns' | 'kds' | 'controllers' | 'kds-client';
   readonly address: string;
   close(): Promise<void>;
 }
@@ -72,8 +76,17 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
     }
     const metrics = new Registry();
     if (config.mode === 'zone') {
-      const zone = await startZoneServices(config, { store, clock, logger, metrics });
-      listeners.push(...zone);
+      listeners.push(...(await startZoneServices(config, { store, clock, logger, metrics })));
+      if (config.globalKdsAddress !== null) {
+        const kds = await startKdsZone({ store, clock, logger: logger.child({ component: 'kds' }), zone: config.zone, globalAddress: config.globalKdsAddress });
+        listeners.push({ name: 'kds-client', address: '', close: () => kds.close() });
+      }
+    } else {
+      await createDefaultHostnameGenerators(store, GLOBAL_DEFAULT_HOSTNAME_GENERATORS, admission, logger);
+      const kds = await startOrExplain('kds-port', config.kdsHost, config.kdsPort, () =>
+        startKdsGlobal({ store, clock, logger: logger.child({ component: 'kds' }), host: config.kdsHost, port: config.kdsPort }),
+      );
+      listeners.push({ name: 'kds', address: `grpc://${kds.address}`, close: () => kds.close() });
     }
     const api = await startOrExplain('api-port', config.apiHost, config.apiPort, () =>
       startApiServer({

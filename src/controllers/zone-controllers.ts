@@ -6,11 +6,9 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { admit } from '../core/admission.js';
 import type { Clock } from '../core/clock.js';
-import { ResourceAlreadyExistsError } from '../core/errors.js';
-import { kindByName } from '../core/registry.js';
 import { ZONE_DEFAULT_HOSTNAME_GENERATORS } from '../resources/hostname-generator/defaults.js';
+import { createDefaultHostnameGenerators } from '../manager/default-resources.js';
 import type { ResourceStore } from '../store/store.js';
 import type { Controller } from './controller.js';
 import { ControllerRunner } from './controller-runner.js';
@@ -54,7 +52,9 @@ export async function startZoneControllers(deps: {
   readonly extraKinds?: readonly string[];
 }): Promise<ZoneControllers> {
   const { store, clock, logger, config, metrics } = deps;
-  if (config.createDefaultHostnameGenerators !== false) await createDefaultHostnameGenerators(store, config.zone, logger);
+  if (config.createDefaultHostnameGenerators !== false) {
+    await createDefaultHostnameGenerators(store, ZONE_DEFAULT_HOSTNAME_GENERATORS, { mode: 'zone', zone: config.zone, environment: 'universal' }, logger);
+  }
   const cache = new ResourceCache({ store, types: [...new Set([...KINDS_READ, ...(deps.extraKinds ?? [])])] });
   await cache.start();
   const common = { cache, store, ...(metrics ? { metrics } : {}) };
@@ -86,19 +86,4 @@ export async function startZoneControllers(deps: {
       cache.stop();
     },
   };
-}
-
-/** Kuma 5.4: created once if no generator of that name exists, never updated afterwards. */
-async function createDefaultHostnameGenerators(store: ResourceStore, zone: string, logger: Logger): Promise<void> {
-  const kind = kindByName('HostnameGenerator');
-  for (const g of ZONE_DEFAULT_HOSTNAME_GENERATORS) {
-    if (await store.get({ type: kind.name, mesh: '', name: g.name })) continue;
-    const { resource } = admit({ kind, name: g.name, mesh: '', labels: g.labels, body: g.spec }, { mode: 'zone', zone, environment: 'universal' });
-    try {
-      await store.create(resource);
-      logger.info({ hostnameGenerator: g.name }, 'default HostnameGenerator created');
-    } catch (err) {
-      if (!(err instanceof ResourceAlreadyExistsError)) throw err;
-    }
-  }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DNS1035_MESSAGE, DNS1123_LABEL_MESSAGE } from '../core/dns-names.js';
 import type { Labels, NewResource } from '../core/resource.js';
-import { isSyncedCopy, syncedCopyRefusal } from './synced-copy.js';
+import { isSyncedCopy, syncedCopyRefusal } from '../manager/synced-copy.js';
 import { fromGlobal, fromZone, type SyncOutcome, toGlobal, toZone } from './sync-rules.js';
 
 const spec = { selector: { dataplaneTags: { app: 'redis' } }, ports: [{ port: 6379, targetPort: 6379, appProtocol: 'tcp' }], state: 'Unavailable' };

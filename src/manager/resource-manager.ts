@@ -21,6 +21,7 @@ import { msg } from '../core/violations.js';
 import type { ParsedDocument } from '../core/wire.js';
 import type { ListPage, ResourceStore } from '../store/store.js';
 import { readOnlyReason } from './read-only.js';
+import { syncedCopyRefusal } from './synced-copy.js';
 
 export interface ResourceManagerDeps {
   readonly store: ResourceStore;
@@ -113,6 +114,7 @@ export class ResourceManager {
   async delete(kind: KindDescriptor, mesh: string, name: string): Promise<Resource> {
     this.assertWritable(kind);
     const existing = await this.get(kind, mesh, name);
+    this.assertNotSyncedCopy(existing);
     if (kind.name === 'Mesh') await this.assertMeshEmpty(name);
     return this.store.delete(this.keyFor(kind, mesh, name), { version: existing.version });
   }
@@ -131,9 +133,16 @@ export class ResourceManager {
     }
   }
 
+  /** A copy written by multi-zone sync belongs to the control plane it came from. */
+  private assertNotSyncedCopy(existing: Resource): void {
+    const refusal = syncedCopyRefusal(existing, this.admission.mode);
+    if (refusal) throw new ReadOnlyResourceError(refusal);
+  }
+
   private async applyOnce(doc: ParsedDocument, mesh: string): Promise<ApplyResult> {
     const { kind } = doc;
     const existing = await this.store.get(this.keyFor(kind, mesh, doc.name));
+    if (existing) this.assertNotSyncedCopy(existing);
     const admitted = admit({ kind, name: doc.name, mesh, labels: doc.labels, body: doc.body }, this.admission, existing);
     const warnings = [...doc.warnings, ...admitted.warnings];
     if (!existing) {
