@@ -21,6 +21,10 @@ import { startZoneControllers, type ZoneControllers } from './controllers/zone-c
 import { DNS_SOURCE_TYPES } from './dns/records.js';
 import { startKdsGlobal } from './kds/global-server.js';
 import { startKdsZone } from './kds/zone-client.js';
+import { SnapshotCache } from './xds/cache.js';
+import { parseNodeId, XDS_INPUT_KINDS } from './xds/proxy-context.js';
+import { ProxySync } from './xds/proxy-sync.js';
+import { startXdsServer } from './xds/server/ads-server.js';
 import { startDnsServer } from './dns/dns-server.js';
 import { createDefaultHostnameGenerators } from './manager/default-resources.js';
 import { ResourceManager } from './manager/resource-manager.js';
@@ -128,13 +132,16 @@ async function startZoneServices(
   deps: { store: ResourceStore; clock: Clock; logger: Logger; metrics: Registry },
 ): Promise<RunningListener[]> {
   const { store, clock, logger, metrics } = deps;
+  // Filled in once the xDS server runs; the status controller counts connected proxies with it.
+  let connectedProxies: () => ReadonlySet<string> = () => new Set();
   const controllers: ZoneControllers = await startZoneControllers({
     store,
     clock,
     logger: logger.child({ component: 'controllers' }),
     metrics,
     config: { zone: config.zone, deletionGracePeriodMs: config.meshServiceDeletionGracePeriodMs },
-    extraKinds: [...VIP_ALLOCATOR_KINDS, ...LEGACY_VIP_ALLOCATOR_TYPES, ...DNS_SOURCE_TYPES],
+    connectedProxies: () => connectedProxies(),
+    extraKinds: [...VIP_ALLOCATOR_KINDS, ...LEGACY_VIP_ALLOCATOR_TYPES, ...DNS_SOURCE_TYPES, ...XDS_INPUT_KINDS],
     extraControllers: (cache) => [
       new VipAllocator({
         cache,
@@ -158,11 +165,62 @@ async function startZoneServices(
       startDnsServer({ cache: controllers.cache, host: config.dnsHost, port: config.dnsPort, ttlSeconds: config.dnsTtlSeconds, logger: logger.child({ component: 'dns' }), metrics }),
     );
     running.push({ name: 'dns', address: `${config.dnsHost}:${dns.port}`, close: () => dns.close() });
+    const xds = await startXdsServices(config, { controllers, logger, metrics });
+    connectedProxies = xds.connectedProxies;
+    running.push(xds.listener);
   } catch (err) {
-    await controllers.stop();
+    for (const r of running.reverse()) await r.close();
     throw err;
   }
   return running;
+}
+
+/**
+ * The ADS server and what feeds it: per-proxy snapshots regenerated from the controllers' cache
+ * for the proxies a change affects. A proxy's node id `<mesh>.<name>` must name a Dataplane.
+ */
+async function startXdsServices(
+  config: ControlPlaneConfig,
+  deps: { controllers: ZoneControllers; logger: Logger; metrics: Registry },
+): Promise<{ listener: RunningListener; connectedProxies: () => ReadonlySet<string> }> {
+  const { controllers, logger, metrics } = deps;
+  const snapshots = new SnapshotCache();
+  const sync = new ProxySync({ cache: controllers.cache, snapshots, logger: logger.child({ component: 'xds-sync' }), metrics });
+  sync.start();
+  const proxiesChanged = (): void => controllers.runner.poke('meshservice-status');
+  const server = await startOrExplain('xds-port', config.xdsHost, config.xdsPort, () =>
+    startXdsServer({
+      cache: snapshots,
+      host: config.xdsHost,
+      port: config.xdsPort,
+      logger: logger.child({ component: 'xds' }),
+      metrics,
+      nodeIdPolicy: (nodeId) => {
+        const id = parseNodeId(nodeId);
+        if (!id) return `node id ${JSON.stringify(nodeId)} must be <mesh>.<dataplane name>`;
+        return controllers.cache.get({ type: 'Dataplane', mesh: id.mesh, name: id.dataplane }) ? undefined : `dataplane ${nodeId} does not exist`;
+      },
+      onConnect: (nodeId, node) => {
+        sync.onConnect(nodeId, node);
+        proxiesChanged();
+      },
+      onDisconnect: (nodeId) => {
+        sync.onDisconnect(nodeId);
+        proxiesChanged();
+      },
+    }),
+  );
+  return {
+    listener: {
+      name: 'xds',
+      address: `grpc://${server.address}`,
+      close: async () => {
+        sync.stop();
+        await server.stop();
+      },
+    },
+    connectedProxies: () => new Set(sync.connectedNodes),
+  };
 }
 
 function stopOnce(listeners: RunningListener[], store: ResourceStore, logger: Logger): () => Promise<void> {

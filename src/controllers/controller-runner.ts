@@ -48,6 +48,11 @@ export class ControllerRunner {
     await Promise.all(this.states.map((s) => s.running));
   }
 
+  /** Runs the named controller again soon, for inputs that are not in the store (connected proxies). */
+  poke(name: string): void {
+    for (const s of this.states) if (s.controller.name === name) this.markDirty(s);
+  }
+
   /** Runs every controller whose deadline has passed on the clock, then waits until all are idle. */
   async settle(): Promise<void> {
     const now = this.deps.clock.now().getTime();
