@@ -23,12 +23,17 @@ export function destinationCluster(ctx: MeshContext, d: Destination, port: Desti
     const set = endpointsFor(ctx, d, port);
     return {
       resources: [
-        { typeUrl: TYPE_URL.cluster, resource: edsCluster(name) },
+        { typeUrl: TYPE_URL.cluster, resource: edsCluster(name, needsHttp2(port.appProtocol) ? 'http2' : 'http1') },
         { typeUrl: TYPE_URL.clusterLoadAssignment, resource: clusterLoadAssignment(name, set.endpoints) },
       ],
       notes: set.notes,
     };
   });
+}
+
+/** gRPC and HTTP/2 destinations must be reached over HTTP/2 (Envoy defaults to HTTP/1.1 upstream). */
+export function needsHttp2(appProtocol: string): boolean {
+  return appProtocol === 'http2' || appProtocol === 'grpc';
 }
 
 /** HTTP-like app protocols get an HttpConnectionManager; everything else a TcpProxy (traffic doc 3.1). */
