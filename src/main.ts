@@ -105,6 +105,7 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
         config: configForDisplay(config),
         metrics,
         clock,
+        ...xdsEndpointOf(config, listeners),
       }),
     );
     listeners.push({ name: 'api', address: api.url, close: () => api.close() });
@@ -221,6 +222,12 @@ async function startXdsServices(
     },
     connectedProxies: () => new Set(sync.connectedNodes),
   };
+}
+
+/** The bound ADS server as `{xds: {host, port}}` for the API's bootstrap route; nothing when none runs. */
+function xdsEndpointOf(config: ControlPlaneConfig, listeners: readonly RunningListener[]): { xds?: { host: string; port: number } } {
+  const xds = listeners.find((l) => l.name === 'xds');
+  return xds === undefined ? {} : { xds: { host: config.xdsHost, port: Number(xds.address.slice(xds.address.lastIndexOf(':') + 1)) } };
 }
 
 function stopOnce(listeners: RunningListener[], store: ResourceStore, logger: Logger): () => Promise<void> {

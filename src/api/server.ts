@@ -10,6 +10,8 @@ import type { AdmissionContext } from '../core/admission.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { ResourceManager } from '../manager/resource-manager.js';
 import type { ResourceStore } from '../store/store.js';
+import type { XdsEndpoint } from '../xds/bootstrap-config.js';
+import { registerBootstrapRoutes } from './bootstrap-routes.js';
 import { registerCatalogueRoutes } from './catalogue-routes.js';
 import { registerDestinationInspectRoutes } from './destination-inspect-routes.js';
 import { registerInsightRoutes } from './insight-routes.js';
@@ -31,6 +33,8 @@ export interface ApiServerOptions {
   readonly config: Record<string, unknown>;
   readonly metrics?: Registry;
   readonly clock?: Clock;
+  /** The bound ADS server, named in Dataplane bootstraps; absent on a global control plane. */
+  readonly xds?: XdsEndpoint;
 }
 
 export interface ApiServer {
@@ -70,6 +74,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   registerCatalogueRoutes(app, { manager: o.manager, admission: o.admission, version: o.version, config: o.config });
   registerInsightRoutes(app, { manager: o.manager, store: o.store, clock: o.clock ?? systemClock });
   registerDestinationInspectRoutes(app, { manager: o.manager, store: o.store, admission: o.admission });
+  registerBootstrapRoutes(app, { manager: o.manager, ...(o.xds ? { xds: o.xds } : {}) });
   registerResourceRoutes(app, { manager: o.manager, admission: o.admission });
 
   await app.listen({ host: o.host, port: o.port });

@@ -83,6 +83,11 @@ export class ApiClient {
     return asItem((await this.request('GET', '/')).body);
   }
 
+  /** GET of any API path (with its query) that answers a JSON object, e.g. a Dataplane's `_bootstrap`. */
+  async getJson(path: string): Promise<WireItem> {
+    return asItem((await this.request('GET', path)).body);
+  }
+
   /** `next` is an absolute URL built by the server; keep its path and query, use our base. */
   private relative(next: string): string {
     const url = new URL(next, this.baseUrl);

@@ -1,5 +1,5 @@
 /**
- * The `meshplane` command line: run, apply, get, delete, version. Wiring of the CLI only; the
+ * The `meshplane` command line: run, apply, get, delete, dataplane, version. Wiring of the CLI only; the
  * control plane itself is wired in src/main.ts. Usage errors (unknown flag, bad value, missing
  * argument) exit with 2, failed commands with 1.
  */
@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { MESHPLANE_VERSION } from '../config/version.js';
 import { ApiClient } from './api-client.js';
 import { registerApplyCommand } from './commands/apply.js';
+import { registerDataplaneCommand } from './commands/dataplane.js';
 import { registerDeleteCommand } from './commands/delete.js';
 import { registerGetCommand } from './commands/get.js';
 import { registerRunCommand } from './commands/run.js';
@@ -41,6 +42,7 @@ function buildProgram(ctx: CliContext): Command {
   registerApplyCommand(program, ctx);
   registerGetCommand(program, ctx);
   registerDeleteCommand(program, ctx);
+  registerDataplaneCommand(program, ctx);
   registerVersionCommand(program, ctx);
   return program;
 }
