@@ -16,8 +16,8 @@ import {
   ValidationError,
 } from '../core/errors.js';
 import { KINDS, kindByName } from '../core/registry.js';
-import type { Labels, Resource, ResourceKey } from '../core/resource.js';
-import { msg } from '../core/violations.js';
+import type { Labels, NewResource, Resource, ResourceKey } from '../core/resource.js';
+import { msg, type Violation } from '../core/violations.js';
 import type { ParsedDocument } from '../core/wire.js';
 import type { ListPage, ResourceStore } from '../store/store.js';
 import { readOnlyReason } from './read-only.js';
@@ -26,6 +26,11 @@ import { syncedCopyRefusal } from './synced-copy.js';
 export interface ResourceManagerDeps {
   readonly store: ResourceStore;
   readonly admission: AdmissionContext;
+  /**
+   * Checks what an admitted resource refers to (src/policies/apply-check.ts): violations refuse
+   * the write, warnings come back with it.
+   */
+  readonly referenceCheck?: (resource: NewResource) => Promise<{ readonly violations: readonly Violation[]; readonly warnings: readonly string[] }>;
 }
 
 export interface ApplyResult {
@@ -46,10 +51,12 @@ export interface ManagerListOptions {
 export class ResourceManager {
   private readonly store: ResourceStore;
   private readonly admission: AdmissionContext;
+  private readonly referenceCheck: ResourceManagerDeps['referenceCheck'];
 
   constructor(deps: ResourceManagerDeps) {
     this.store = deps.store;
     this.admission = deps.admission;
+    this.referenceCheck = deps.referenceCheck;
   }
 
   /**
@@ -144,7 +151,9 @@ export class ResourceManager {
     const existing = await this.store.get(this.keyFor(kind, mesh, doc.name));
     if (existing) this.assertNotSyncedCopy(existing);
     const admitted = admit({ kind, name: doc.name, mesh, labels: doc.labels, body: doc.body }, this.admission, existing);
-    const warnings = [...doc.warnings, ...admitted.warnings];
+    const references = this.referenceCheck ? await this.referenceCheck(admitted.resource) : undefined;
+    if (references && references.violations.length > 0) throw new ValidationError([...references.violations]);
+    const warnings = [...doc.warnings, ...admitted.warnings, ...(references?.warnings ?? [])];
     if (!existing) {
       return { created: true, resource: await this.store.create(admitted.resource), warnings };
     }

@@ -29,7 +29,8 @@ export const HTTP_RETRY_ON: Readonly<Record<string, string>> = {
 };
 
 export const GRPC_RETRY_ON: Readonly<Record<string, string>> = {
-  Canceled: 'canceled',
+  // Envoy's and gRPC's spelling (x-envoy-retry-grpc-on, grpc-js-xds RETRY_CODES).
+  Canceled: 'cancelled',
   DeadlineExceeded: 'deadline-exceeded',
   Internal: 'internal',
   ResourceExhausted: 'resource-exhausted',
