@@ -24,6 +24,11 @@ export interface SyncRule {
   readonly zoneToGlobal: boolean;
   /** Zone-origin resources that global passes on to every other zone (MeshService). */
   readonly zoneToOtherZones: boolean;
+  /**
+   * Sent to zones under its own name, not a hash-suffixed one (Kuma's `SkipKDSHash`: Mesh). Only
+   * for kinds whose names must mean the same thing everywhere; absent means hashed.
+   */
+  readonly keepName?: boolean;
 }
 
 export interface TableColumn {

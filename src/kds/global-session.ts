@@ -7,14 +7,13 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import { dns1123LabelErrors } from '../core/dns-names.js';
-import { KINDS } from '../core/registry.js';
 import type { ResourceStore } from '../store/store.js';
 import { Inbound } from './inbound.js';
 import { KDS_PROTOCOL_VERSION, type SyncMessage } from './kds-proto.js';
 import type { KdsEvents } from './kds-events.js';
 import { Outbound } from './outbound.js';
 import { globalSideFor } from './receiver.js';
-import { kindsSentByGlobal, toZone } from './sync-rules.js';
+import { kindsSentByGlobal, SYNCED_KINDS, toZone } from './sync-rules.js';
 import type { ZoneDirectory } from './zone-directory.js';
 import { ensureZone, updateInsight } from './zone-records.js';
 
@@ -36,6 +35,8 @@ type Call = grpc.ServerDuplexStream<SyncMessage, SyncMessage>;
 
 export class GlobalSession {
   private zone: string | undefined;
+  /** The zone said in its hello that it runs on a flat network. */
+  private flatNetwork = false;
   private inbound: Inbound | undefined;
   private outbound: Outbound | undefined;
   private closed = false;
@@ -104,6 +105,7 @@ export class GlobalSession {
       return this.terminate(grpc.status.FAILED_PRECONDITION, `zone '${zone}' is disabled on the global control plane (its Zone resource has enabled: false)`);
     }
     this.zone = zone;
+    this.flatNetwork = m.hello.flat_network === true;
     if (!this.deps.register(zone, this)) return this.terminate(grpc.status.UNAVAILABLE, 'the global control plane is shutting down');
     const { store, logger, events, clock } = this.deps;
     this.inbound = new Inbound({
@@ -119,8 +121,13 @@ export class GlobalSession {
       store,
       logger,
       zone,
-      kinds: kindsSentByGlobal(KINDS),
-      map: (r) => toZone(r, zone, { isZoneEnabled: (z) => this.deps.directory.isEnabled(z), skipLabelPrefixes: this.deps.skipLabelPrefixes }),
+      kinds: kindsSentByGlobal(SYNCED_KINDS),
+      map: (r) =>
+        toZone(r, zone, {
+          isZoneEnabled: (z) => this.deps.directory.isEnabled(z),
+          skipLabelPrefixes: this.deps.skipLabelPrefixes,
+          targetFlatNetwork: this.flatNetwork,
+        }),
       send: (msg) => this.send(msg),
       events,
     });
@@ -131,7 +138,7 @@ export class GlobalSession {
     const { store, clock, logger, events } = this.deps;
     await ensureZone(store, zone);
     const now = clock.now().toISOString();
-    await updateInsight(store, zone, (cur) => ({ ...cur, online: true, instance, connectTime: now }));
+    await updateInsight(store, zone, (cur) => ({ ...cur, online: true, instance, connectTime: now, flatNetwork: this.flatNetwork || undefined }));
     if (this.closed) return;
     logger.info({ zone, instance }, 'zone connected');
     this.send({ welcome: { instance: this.deps.instance, version: KDS_PROTOCOL_VERSION } });

@@ -15,6 +15,7 @@ export interface HelloMessage {
   readonly zone?: string;
   readonly instance?: string;
   readonly version?: string;
+  readonly flat_network?: boolean;
 }
 
 export interface SyncMessage {

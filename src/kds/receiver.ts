@@ -4,7 +4,6 @@
  * gRPC sessions and the fixture test go through these same functions.
  */
 import type { KindDescriptor } from '../core/descriptor.js';
-import { KINDS } from '../core/registry.js';
 import { keyOf, type NewResource } from '../core/resource.js';
 import type { ResourceStore } from '../store/store.js';
 import { deleteSynced, emptyReport, reconcileFull, upsertSynced, type WriteReport } from './store-writer.js';
@@ -15,6 +14,7 @@ import {
   type GlobalSideOptions,
   kindsSentByGlobal,
   kindsSentByZone,
+  SYNCED_KINDS,
   type SyncOutcome,
   toGlobal,
   toZone,
@@ -31,22 +31,22 @@ export interface ReceiverSide {
 
 /** Global, receiving from zone `zone`. */
 export function globalSideFor(zone: string): ReceiverSide {
-  return { kinds: kindsSentByZone(KINDS), rules: globalReceiverRules(zone), accept: (r) => fromZone(r, zone) };
+  return { kinds: kindsSentByZone(SYNCED_KINDS), rules: globalReceiverRules(zone), accept: (r) => fromZone(r, zone) };
 }
 
 /** A zone, receiving from global. */
 export function zoneSide(): ReceiverSide {
-  return { kinds: kindsSentByGlobal(KINDS), rules: zoneReceiverRules(), accept: fromGlobal };
+  return { kinds: kindsSentByGlobal(SYNCED_KINDS), rules: zoneReceiverRules(), accept: fromGlobal };
 }
 
 /** What a zone sends global in a full sync. */
 export async function zoneOutgoing(store: ResourceStore, zone: string, options: ZoneSideOptions = {}): Promise<OutgoingSet> {
-  return outgoingSet(await listKinds(store, kindsSentByZone(KINDS)), (r) => toGlobal(r, zone, options));
+  return outgoingSet(await listKinds(store, kindsSentByZone(SYNCED_KINDS)), (r) => toGlobal(r, zone, options));
 }
 
 /** What global sends zone `zone` in a full sync. */
 export async function globalOutgoing(store: ResourceStore, zone: string, options: GlobalSideOptions = {}): Promise<OutgoingSet> {
-  return outgoingSet(await listKinds(store, kindsSentByGlobal(KINDS)), (r) => toZone(r, zone, options));
+  return outgoingSet(await listKinds(store, kindsSentByGlobal(SYNCED_KINDS)), (r) => toZone(r, zone, options));
 }
 
 /**

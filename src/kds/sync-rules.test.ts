@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import { DNS1035_MESSAGE, DNS1123_LABEL_MESSAGE } from '../core/dns-names.js';
 import type { Labels, NewResource } from '../core/resource.js';
 import { isSyncedCopy, syncedCopyRefusal } from '../manager/synced-copy.js';
-import { fromGlobal, fromZone, type SyncOutcome, toGlobal, toZone } from './sync-rules.js';
+import { meshDescriptor } from '../resources/mesh/descriptor.js';
+import { FLAT_ENDPOINTS_TYPE, flatEndpointsRecord } from './flat-endpoints.js';
+import { hashedName } from './hash-name.js';
+import { findSyncedKind, fromGlobal, fromZone, kindsSentByGlobal, kindsSentByZone, SYNCED_KINDS, type SyncOutcome, toGlobal, toZone } from './sync-rules.js';
 
 const spec = { selector: { dataplaneTags: { app: 'redis' } }, ports: [{ port: 6379, targetPort: 6379, appProtocol: 'tcp' }], state: 'Unavailable' };
 const status = { vips: [{ ip: '241.0.0.0' }], addresses: [{ hostname: 'redis.svc.mesh.local', origin: 'HostnameGenerator' }] };
@@ -183,5 +186,44 @@ describe('isSyncedCopy', () => {
       "MeshService 'redis-cd75xf46x4b2zx4x' in mesh 'default' was synced from zone 'east' (labelled kuma.io/origin: zone) and cannot be modified or deleted on the global control plane; change it on the zone control plane that owns it",
     );
     assert.equal(syncedCopyRefusal({ ...key, labels: {} }, 'zone'), undefined);
+  });
+});
+
+describe('keepName (Kuma SkipKDSHash) comes from the descriptor', () => {
+  it('a Mesh keeps its name in zones; a flat ZoneIngress from a zone is hashed like anything else', () => {
+    assert.equal(meshDescriptor.sync.keepName, true);
+    assert.equal(sent(toZone({ type: 'Mesh', mesh: '', name: 'payments', labels: {}, spec: {} }, 'west')).name, 'payments');
+    const ingress: NewResource = { type: 'ZoneIngress', mesh: '', name: 'zi-1', labels: {}, spec: { networking: { address: '10.0.0.1', port: 10001 } } };
+    const onGlobal = sent(toGlobal(ingress, 'east'));
+    assert.equal(onGlobal.name, hashedName('', 'zi-1', ['east']));
+    assert.equal(sent(toZone(onGlobal, 'west')).name, onGlobal.name);
+  });
+});
+
+describe('FlatEndpoints records (flat-network endpoints)', () => {
+  const record = (): NewResource => flatEndpointsRecord(eastService(), [{ port: 6379, endpoints: [{ address: '10.0.0.1', port: 6379 }] }]);
+
+  it('travel only from a zone on a flat network, under the same hashed name as their MeshService', () => {
+    assert.deepEqual(toGlobal(record(), 'east'), { action: 'skip', reason: 'this zone is not on a flat network' });
+    const r = sent(toGlobal(record(), 'east', { flatNetwork: true }));
+    assert.equal(r.name, sent(toGlobal(eastService(), 'east')).name);
+    assert.equal(r.name, 'redis-cd75xf46x4b2zx4x');
+    assert.deepEqual(r.spec, { ports: [{ port: 6379, endpoints: [{ address: '10.0.0.1', port: 6379 }] }] });
+  });
+
+  it('are passed on only to other zones that said they are on a flat network, never back to their own', () => {
+    const onGlobal = sent(fromZone(sent(toGlobal(record(), 'east', { flatNetwork: true })), 'east'));
+    assert.deepEqual(toZone(onGlobal, 'west'), { action: 'skip', reason: 'zone west is not on a flat network' });
+    assert.deepEqual(toZone(onGlobal, 'east', { targetFlatNetwork: true }), { action: 'skip', reason: 'never sent back to its own zone east' });
+    const inWest = sent(fromGlobal(sent(toZone(onGlobal, 'west', { targetFlatNetwork: true }))));
+    assert.equal(inWest.name, 'redis-cd75xf46x4b2zx4x');
+    assert.equal(inWest.labels['kuma.io/origin'], 'global');
+    assert.equal(inWest.labels['kuma.io/zone'], 'east');
+  });
+
+  it('are part of what zones send and what global sends', () => {
+    assert.ok(kindsSentByZone(SYNCED_KINDS).some((k) => k.name === FLAT_ENDPOINTS_TYPE));
+    assert.ok(kindsSentByGlobal(SYNCED_KINDS).some((k) => k.name === FLAT_ENDPOINTS_TYPE));
+    assert.equal(findSyncedKind(FLAT_ENDPOINTS_TYPE)?.nameRule, 'dns1035');
   });
 });

@@ -10,9 +10,13 @@
  *   zone is disabled, policies only with the `producer` role); `kuma.io/origin: global` is set,
  *   status removed, the name hashed again (same inputs, so the same name as on global).
  *
- * Names: legacy (flat) kinds sent from global keep their name (Kuma's `SkipKDSHash`: Mesh);
- * everything else gets `hashedName(mesh, displayName, zone?, namespace?)`, limited to 63
+ * Names: kinds whose descriptor says `sync.keepName` keep their name when sent from global (Kuma's
+ * `SkipKDSHash`: Mesh); everything else gets `hashedName(mesh, displayName, zone?, namespace?)`, limited to 63
  * characters for kinds whose name is a DNS label (see hash-name.ts).
+ *
+ * Besides the registry's kinds, the sync carries its own internal `FlatEndpoints` records
+ * (flat-endpoints.ts): sent by a zone only when it runs on a flat network, and passed by global
+ * only to zones that said in their hello that they do too.
  *
  * A resource whose synced form would be invalid (a name or label value that is not a DNS label,
  * kuma#12653) is refused here, where it originates, with every violation, instead of being sent
@@ -21,10 +25,11 @@
 import type { ControlPlaneMode } from '../core/admission.js';
 import type { KindDescriptor } from '../core/descriptor.js';
 import { dns1035LabelErrors, dns1123LabelErrors, resourceNameErrors } from '../core/dns-names.js';
-import { findKindByName } from '../core/registry.js';
+import { KINDS } from '../core/registry.js';
 import type { Labels, NewResource } from '../core/resource.js';
 import type { Violation } from '../core/violations.js';
 import { LABEL } from '../core/well-known-labels.js';
+import { FLAT_ENDPOINTS_TYPE, flatEndpointsDescriptor } from './flat-endpoints.js';
 import { DNS_LABEL_LIMIT, hashedName, RESOURCE_NAME_LIMIT } from './hash-name.js';
 
 /** `kuma.io/kds-sync: disabled` keeps one resource out of the sync. */
@@ -38,6 +43,8 @@ export type SyncOutcome =
 export interface ZoneSideOptions {
   /** Label key prefixes never sent to global (Kuma: `multizone.zone.kds.labels.skipPrefixes`). */
   readonly skipLabelPrefixes?: readonly string[];
+  /** This zone runs on a flat network: its FlatEndpoints records are sent. */
+  readonly flatNetwork?: boolean;
 }
 
 export interface GlobalSideOptions {
@@ -45,6 +52,18 @@ export interface GlobalSideOptions {
   readonly isZoneEnabled?: (zone: string) => boolean;
   /** Label key prefixes never sent to zones (Kuma: `multizone.global.kds.labels.skipPrefixes`). */
   readonly skipLabelPrefixes?: readonly string[];
+  /** The receiving zone said it runs on a flat network: FlatEndpoints records are sent to it. */
+  readonly targetFlatNetwork?: boolean;
+}
+
+/** Everything that travels: the registry's kinds, then the sync's own FlatEndpoints records. */
+export const SYNCED_KINDS: readonly KindDescriptor[] = [...KINDS, flatEndpointsDescriptor];
+
+const syncedKindByName = new Map(SYNCED_KINDS.map((k) => [k.name, k]));
+
+/** A kind the sync knows (the registry's, or FlatEndpoints). */
+export function findSyncedKind(type: string): KindDescriptor | undefined {
+  return syncedKindByName.get(type);
 }
 
 /** A control plane created this resource itself (it was not received through the sync). */
@@ -53,9 +72,9 @@ export function isLocallyOriginated(labels: Labels, mode: ControlPlaneMode): boo
   return origin === undefined || origin === mode;
 }
 
-/** Kuma's SkipKDSHash, derived from the descriptor: legacy (flat) kinds created on global. */
+/** Kuma's SkipKDSHash, from the descriptor (Mesh). */
 export function keepsNameInZones(kind: KindDescriptor): boolean {
-  return kind.shape === 'flat' && kind.sync.globalToZones;
+  return kind.sync.keepName === true;
 }
 
 /** Kinds a zone sends to global. */
@@ -70,11 +89,12 @@ export function kindsSentByGlobal(kinds: readonly KindDescriptor[]): KindDescrip
 
 /** The zone-side mapping: what global receives for a zone's resource, or why it is not sent. */
 export function toGlobal(resource: NewResource, zone: string, options: ZoneSideOptions = {}): SyncOutcome {
-  const kind = findKindByName(resource.type);
+  const kind = findSyncedKind(resource.type);
   if (!kind) return skip(`unknown kind ${resource.type}`);
   if (!kind.sync.zoneToGlobal) return skip(`${kind.name} does not flow from zones to global`);
   if (resource.labels[KDS_SYNC_LABEL] === 'disabled') return skip(`labelled ${KDS_SYNC_LABEL}: disabled`);
   if (!isLocallyOriginated(resource.labels, 'zone')) return skip('a copy received from global is never sent back');
+  if (kind.name === FLAT_ENDPOINTS_TYPE && options.flatNetwork !== true) return skip('this zone is not on a flat network');
   const labels = withoutPrefixes({ ...resource.labels }, options.skipLabelPrefixes);
   labels[LABEL.origin] = 'zone';
   labels[LABEL.zone] = zone;
@@ -87,15 +107,16 @@ export function toGlobal(resource: NewResource, zone: string, options: ZoneSideO
  * cannot claim another's resources) and the name recomputed, so a zone cannot pick its names.
  */
 export function fromZone(resource: NewResource, zone: string): SyncOutcome {
-  const kind = findKindByName(resource.type);
+  const kind = findSyncedKind(resource.type);
   if (!kind) return refuse([{ field: 'type', message: `unknown kind ${JSON.stringify(resource.type)}` }]);
   if (!kind.sync.zoneToGlobal) return refuse([{ field: 'type', message: `${kind.name} is not accepted from zones` }]);
-  return toGlobal({ ...resource, labels: { ...resource.labels, [LABEL.origin]: 'zone' } }, zone);
+  // The sending zone decided that it is on a flat network; global takes its records as they come.
+  return toGlobal({ ...resource, labels: { ...resource.labels, [LABEL.origin]: 'zone' } }, zone, { flatNetwork: true });
 }
 
 /** The global-side mapping: what zone `targetZone` receives for a resource on global, or why not. */
 export function toZone(resource: NewResource, targetZone: string, options: GlobalSideOptions = {}): SyncOutcome {
-  const kind = findKindByName(resource.type);
+  const kind = findSyncedKind(resource.type);
   if (!kind) return skip(`unknown kind ${resource.type}`);
   if (resource.labels[KDS_SYNC_LABEL] === 'disabled') return skip(`labelled ${KDS_SYNC_LABEL}: disabled`);
   if (isLocallyOriginated(resource.labels, 'global')) {
@@ -106,6 +127,7 @@ export function toZone(resource: NewResource, targetZone: string, options: Globa
     if (owner === targetZone) return skip(`never sent back to its own zone ${targetZone}`);
     if (kind.isPolicy && resource.labels[LABEL.policyRole] !== 'producer') return skip('only producer policies flow to other zones');
     if (owner !== '' && options.isZoneEnabled && !options.isZoneEnabled(owner)) return skip(`zone ${owner} is disabled`);
+    if (kind.name === FLAT_ENDPOINTS_TYPE && options.targetFlatNetwork !== true) return skip(`zone ${targetZone} is not on a flat network`);
   }
   const labels = withoutPrefixes({ ...resource.labels }, options.skipLabelPrefixes);
   labels[LABEL.origin] = 'global';
@@ -114,7 +136,7 @@ export function toZone(resource: NewResource, targetZone: string, options: Globa
 
 /** A zone's acceptance of what global sent: a kind global sends, marked global, a valid name, no status. */
 export function fromGlobal(resource: NewResource): SyncOutcome {
-  const kind = findKindByName(resource.type);
+  const kind = findSyncedKind(resource.type);
   if (!kind) return refuse([{ field: 'type', message: `unknown kind ${JSON.stringify(resource.type)}` }]);
   if (!kind.sync.globalToZones && !kind.sync.zoneToOtherZones) {
     return refuse([{ field: 'type', message: `${kind.name} is not accepted from global` }]);

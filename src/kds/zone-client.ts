@@ -10,7 +10,6 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import { dns1123LabelErrors } from '../core/dns-names.js';
 import { ConfigError } from '../core/errors.js';
-import { KINDS } from '../core/registry.js';
 import type { ResourceStore } from '../store/store.js';
 import { type BackoffConfig, backoffDelay, backoffProblems } from './backoff.js';
 import { Inbound } from './inbound.js';
@@ -18,7 +17,7 @@ import { CHANNEL_OPTIONS, KDS_PROTOCOL_VERSION, type SyncMessage, type ZoneSyncC
 import { KdsEvents, type KdsListener } from './kds-events.js';
 import { Outbound } from './outbound.js';
 import { zoneSide } from './receiver.js';
-import { kindsSentByZone, toGlobal } from './sync-rules.js';
+import { kindsSentByZone, SYNCED_KINDS, toGlobal } from './sync-rules.js';
 
 export interface KdsZoneDeps {
   readonly store: ResourceStore;
@@ -32,6 +31,8 @@ export interface KdsZoneDeps {
   readonly backoff?: BackoffConfig;
   /** Label key prefixes never sent to global. */
   readonly skipLabelPrefixes?: readonly string[];
+  /** This zone reaches other zones' Dataplanes directly: send and receive FlatEndpoints records. */
+  readonly flatNetwork?: boolean;
 }
 
 export interface KdsZoneHandle {
@@ -86,8 +87,8 @@ export async function startKdsZone(deps: KdsZoneDeps): Promise<KdsZoneHandle> {
         store,
         logger,
         zone,
-        kinds: kindsSentByZone(KINDS),
-        map: (r) => toGlobal(r, zone, { skipLabelPrefixes: deps.skipLabelPrefixes }),
+        kinds: kindsSentByZone(SYNCED_KINDS),
+        map: (r) => toGlobal(r, zone, { skipLabelPrefixes: deps.skipLabelPrefixes, flatNetwork: deps.flatNetwork === true }),
         send: (m) => {
           if (!conn.ended) call.write(m);
         },
@@ -110,7 +111,7 @@ export async function startKdsZone(deps: KdsZoneDeps): Promise<KdsZoneHandle> {
     });
     call.on('error', (err: grpc.ServiceError) => end(conn, err.details || err.message));
     call.on('end', () => end(conn, 'global ended the stream'));
-    call.write({ hello: { zone, instance, version: KDS_PROTOCOL_VERSION } });
+    call.write({ hello: { zone, instance, version: KDS_PROTOCOL_VERSION, flat_network: deps.flatNetwork === true } });
   };
 
   const end = (conn: Connection, reason: string): void => {

@@ -26,6 +26,8 @@ export interface ZoneInsightSpec {
   readonly lastFullSyncToZone?: string;
   /** Why the last stream ended. */
   readonly disconnectReason?: string;
+  /** The zone said in its last hello that it runs on a flat network. */
+  readonly flatNetwork?: boolean;
 }
 
 /** The Zone resource global creates for a zone that connects for the first time. */

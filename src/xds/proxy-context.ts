@@ -7,15 +7,18 @@
 import type { Resource, ResourceKey } from '../core/resource.js';
 import { SERVICE_TAG } from '../core/well-known-labels.js';
 import { LEGACY_VIPS_TYPE, readLegacyVips } from '../ipam/legacy-vips.js';
+import { FLAT_ENDPOINTS_TYPE, type FlatEndpointsResource } from '../kds/flat-endpoints.js';
 import { type DataplaneSpec, inboundsOf, isInboundHealthy } from '../resources/dataplane/types.js';
 import { type MeshServicesMode, type MeshSpec, meshServicesModeOf } from '../resources/mesh/types.js';
 import type { MeshMultiZoneServiceSpec, MeshMultiZoneServiceStatus } from '../resources/mesh-multizone-service/types.js';
 import { DataplaneIndex } from '../resources/mesh-service/selection.js';
 import type { MeshServiceSpec, MeshServiceStatus } from '../resources/mesh-service/types.js';
+import type { ZoneIngressSpec } from '../resources/zone-ingress/types.js';
 
 export type DataplaneResource = Resource<DataplaneSpec>;
 export type MeshServiceResource = Resource<MeshServiceSpec, MeshServiceStatus>;
 export type MultiZoneServiceResource = Resource<MeshMultiZoneServiceSpec, MeshMultiZoneServiceStatus>;
+export type ZoneIngressResource = Resource<ZoneIngressSpec>;
 
 /** What generation reads: the ResourceCache, or anything with the same two methods. */
 export interface ResourceView {
@@ -24,7 +27,7 @@ export interface ResourceView {
 }
 
 /** The kinds generation reads; the ResourceCache feeding proxy-sync must hold them. */
-export const XDS_INPUT_KINDS: readonly string[] = ['Mesh', 'Dataplane', 'MeshService', 'MeshMultiZoneService', LEGACY_VIPS_TYPE];
+export const XDS_INPUT_KINDS: readonly string[] = ['Mesh', 'Dataplane', 'MeshService', 'MeshMultiZoneService', LEGACY_VIPS_TYPE, 'ZoneIngress', FLAT_ENDPOINTS_TYPE];
 
 export interface MeshContext {
   readonly mesh: Resource<MeshSpec>;
@@ -39,6 +42,10 @@ export interface MeshContext {
   readonly healthyIndex: DataplaneIndex;
   /** Healthy inbounds carrying each `kuma.io/service` value, with their Dataplane. */
   readonly legacyBackends: ReadonlyMap<string, readonly DataplaneResource[]>;
+  /** Every ZoneIngress (global-scoped): remote MeshServices are reached through their zone's (traffic doc 3.5). */
+  readonly zoneIngresses: readonly ZoneIngressResource[];
+  /** Flat-network endpoints of MeshServices synced from other zones, by MeshService name (kds/flat-endpoints.ts). */
+  readonly flatEndpoints: ReadonlyMap<string, FlatEndpointsResource>;
   /** Built-once values shared by the proxies of this mesh; see `shared`. */
   readonly memo: Map<string, unknown>;
 }
@@ -125,6 +132,8 @@ export function meshContextOf(view: ResourceView, mesh: string): MeshContext | u
     legacyVips: new Map(readLegacyVips(view.get({ type: LEGACY_VIPS_TYPE, mesh, name: mesh })?.spec)),
     healthyIndex: new DataplaneIndex(healthy),
     legacyBackends,
+    zoneIngresses: (view.list('ZoneIngress') as ZoneIngressResource[]).sort(byName),
+    flatEndpoints: new Map((view.list(FLAT_ENDPOINTS_TYPE, mesh) as FlatEndpointsResource[]).map((r) => [r.name, r])),
     memo: new Map(),
   };
 }

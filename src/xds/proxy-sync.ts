@@ -8,7 +8,9 @@
  * - a MeshService / MeshMultiZoneService: proxies of its mesh that reached it, or reach it now
  *   (a change of `status.dataplaneProxies` alone affects no one, semantics 8.7);
  * - a Mesh: every proxy of the mesh; the mesh's LegacyVips record: every proxy of the mesh, unless
- *   the mesh is Exclusive (no legacy destinations).
+ *   the mesh is Exclusive (no legacy destinations);
+ * - a ZoneIngress: proxies that reach a MeshService synced from its zone (or a MeshMultiZoneService
+ *   over one); a FlatEndpoints record: proxies that reach its MeshService (or an MMZS over it).
  * Which proxy reaches what is remembered from its last generation. Connected nodes come from the
  * ADS server hooks; a node gets a snapshot when its first stream opens, and its snapshot and
  * index are dropped when its last stream closes.
@@ -19,6 +21,7 @@ import { Counter, Registry } from 'prom-client';
 import type { Resource } from '../core/resource.js';
 import { SERVICE_TAG } from '../core/well-known-labels.js';
 import { LEGACY_VIPS_TYPE } from '../ipam/legacy-vips.js';
+import { FLAT_ENDPOINTS_TYPE } from '../kds/flat-endpoints.js';
 import { type DataplaneSpec, inboundsOf } from '../resources/dataplane/types.js';
 import { type MeshServicesMode, meshServicesModeOf, type MeshSpec } from '../resources/mesh/types.js';
 import { selects } from '../resources/mesh-service/selection.js';
@@ -180,6 +183,12 @@ export class ProxySync {
         return [...this.affectedByService(r, 'msvc', after), ...this.reachersOf(r.mesh, this.multiZoneOver(r.mesh, versions))];
       case 'MeshMultiZoneService':
         return this.affectedByService(r, 'mzsvc', after);
+      case 'ZoneIngress':
+        return this.affectedByRemoteZone(versions.map((v) => zoneOfIngress(v)));
+      case FLAT_ENDPOINTS_TYPE: {
+        const ms = this.deps.cache.get({ type: 'MeshService', mesh: r.mesh, name: r.name });
+        return ms === undefined ? [] : this.reachersOf(r.mesh, [destinationKey('msvc', ms.name), ...this.multiZoneOver(r.mesh, [ms])]);
+      }
       default:
         return [];
     }
@@ -214,6 +223,17 @@ export class ProxySync {
     return out;
   }
 
+  /** Nodes that reach a MeshService synced from one of `zones`, or an MMZS over one. */
+  private affectedByRemoteZone(zones: readonly string[]): string[] {
+    const wanted = new Set(zones.filter((z) => z !== ''));
+    const remote = (this.deps.cache.list('MeshService') as MeshServiceResource[]).filter(
+      (ms) => ms.labels['kuma.io/origin'] === 'global' && wanted.has(ms.labels['kuma.io/zone'] ?? ''),
+    );
+    const byMesh = new Map<string, MeshServiceResource[]>();
+    for (const ms of remote) byMesh.set(ms.mesh, [...(byMesh.get(ms.mesh) ?? []), ms]);
+    return [...byMesh].flatMap(([mesh, list]) => this.reachersOf(mesh, [...list.map((ms) => destinationKey('msvc', ms.name)), ...this.multiZoneOver(mesh, list)]));
+  }
+
   private modeOf(mesh: string): MeshServicesMode {
     const resource = this.deps.cache.get({ type: 'Mesh', mesh: '', name: mesh }) as Resource<MeshSpec> | undefined;
     return meshServicesModeOf(resource?.spec);
@@ -234,6 +254,11 @@ export class ProxySync {
   private nodesOfMesh(mesh: string): string[] {
     return [...this.nodes].filter(([, s]) => s.mesh === mesh).map(([id]) => id);
   }
+}
+
+function zoneOfIngress(r: Resource): string {
+  const spec = r.spec as { zone?: string } | undefined;
+  return spec?.zone || r.labels['kuma.io/zone'] || '';
 }
 
 function withoutProxyCounts(r: Resource): unknown {

@@ -13,7 +13,8 @@ export const meshDescriptor: KindDescriptor<MeshSpec> = {
   hasStatus: false,
   isPolicy: false,
   isDestination: false,
-  sync: { globalToZones: true, zoneToGlobal: false, zoneToOtherZones: false },
+  // Kuma: GlobalToZonesFlag, and SkipKDSHash: a Mesh is `default` in every zone, never hashed.
+  sync: { globalToZones: true, zoneToGlobal: false, zoneToOtherZones: false, keepName: true },
   nameRule: 'resource',
   specSchema: meshSpecSchema,
   validate: validateMesh,

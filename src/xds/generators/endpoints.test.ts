@@ -140,13 +140,6 @@ describe('MeshService endpoints', () => {
       ]);
     }
   });
-
-  it('a MeshService synced from another zone gets no endpoints here, with a note', () => {
-    const synced = backendService(PORT_80_TO_8080).replace('spec:', 'labels:\n  kuma.io/origin: global\n  kuma.io/zone: zone-2\n  kuma.io/display-name: backend\nspec:');
-    const config = configOf(HEAD + synced + dataplane('backend-1', `  address: 10.0.0.11\n  inbound:\n${inbound(8080)}`));
-    assert.deepEqual(addresses(assignment(config, 'default_backend__zone-2_msvc_80')), []);
-    assert.match(config.notes[0]?.reason ?? '', /synced from another zone/);
-  });
 });
 
 describe('MeshMultiZoneService endpoints', () => {
