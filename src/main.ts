@@ -19,6 +19,7 @@ import { LEGACY_VIP_ALLOCATOR_TYPES, LegacyVipAllocator } from './controllers/le
 import { VIP_ALLOCATOR_KINDS, VipAllocator } from './controllers/vip-allocator.js';
 import { startZoneControllers, type ZoneControllers } from './controllers/zone-controllers.js';
 import { DNS_SOURCE_TYPES } from './dns/records.js';
+import { FlatEndpointsPublisher } from './kds/flat-endpoints-publisher.js';
 import { startKdsGlobal } from './kds/global-server.js';
 import { startKdsZone } from './kds/zone-client.js';
 import { SnapshotCache } from './xds/cache.js';
@@ -82,7 +83,14 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
     if (config.mode === 'zone') {
       listeners.push(...(await startZoneServices(config, { store, clock, logger, metrics })));
       if (config.globalKdsAddress !== null) {
-        const kds = await startKdsZone({ store, clock, logger: logger.child({ component: 'kds' }), zone: config.zone, globalAddress: config.globalKdsAddress });
+        const kds = await startKdsZone({
+          store,
+          clock,
+          logger: logger.child({ component: 'kds' }),
+          zone: config.zone,
+          globalAddress: config.globalKdsAddress,
+          flatNetwork: config.flatNetwork,
+        });
         listeners.push({ name: 'kds-client', address: '', close: () => kds.close() });
       }
     } else {
@@ -158,6 +166,8 @@ async function startZoneServices(
         logger: logger.child({ controller: 'legacy-vip-allocator' }),
         config: { cidr: config.legacyVipCidr, holdMs: config.vipHoldPeriodMs, exclude: [config.meshServiceCidr, config.meshMultiZoneServiceCidr] },
       }),
+      // On a flat network: publish this zone's MeshService endpoints for the other flat zones.
+      ...(config.flatNetwork ? [new FlatEndpointsPublisher({ cache, store, logger: logger.child({ controller: 'flat-endpoints-publisher' }) })] : []),
     ],
   });
   const running: RunningListener[] = [{ name: 'controllers', address: '', close: () => controllers.stop() }];

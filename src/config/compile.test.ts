@@ -27,6 +27,7 @@ describe('compileConfig', () => {
       mode: 'zone',
       zone: 'default',
       globalKdsAddress: null,
+      flatNetwork: false,
       apiHost: '127.0.0.1',
       apiPort: 5681,
       xdsHost: '127.0.0.1',
@@ -45,6 +46,12 @@ describe('compileConfig', () => {
       readyFile: null,
       logLevel: 'info',
     });
+  });
+
+  it('reads --flat-network as true or false, and refuses anything else', () => {
+    assert.equal(compile({ 'flat-network': 'true' }).flatNetwork, true);
+    assert.equal(compile({ 'flat-network': 'FALSE' }).flatNetwork, false);
+    assert.throws(() => compile({ 'flat-network': 'yes' }), { message: '--flat-network: must be true or false; got "yes"' });
   });
 
   it('reads durations, CIDRs and the DNS TTL, and names the flag when one is wrong', () => {

@@ -17,6 +17,12 @@ export interface ControlPlaneConfig {
   readonly zone: string;
   /** Where a zone control plane reaches its global one; null for a standalone zone or a global. */
   readonly globalKdsAddress: string | null;
+  /**
+   * This zone's proxies reach other zones' Dataplanes directly (one flat network): the zone
+   * publishes its MeshServices' endpoints and uses other flat zones' endpoints instead of their
+   * ZoneIngress. Zone mode only.
+   */
+  readonly flatNetwork: boolean;
   readonly apiHost: string;
   /** 0 means "let the kernel pick a free port"; the bound port is reported in the ready line. */
   readonly apiPort: number;

@@ -56,6 +56,15 @@ export const FLAGS: readonly FlagSpec[] = [
     defaultValue: null,
     parse: parseKdsAddress,
   }),
+  flag({
+    name: 'flat-network',
+    key: 'flatNetwork',
+    valueName: 'bool',
+    description:
+      'true: proxies of this zone reach Dataplanes of other zones directly, so traffic to their MeshServices goes straight to their endpoints when those zones say so too, not through their ZoneIngress (zone mode only)',
+    defaultValue: false,
+    parse: parseBool,
+  }),
   flag({ name: 'api-host', key: 'apiHost', valueName: 'host', description: 'address the REST API binds to', defaultValue: '127.0.0.1', parse: parseHost }),
   flag({ name: 'api-port', key: 'apiPort', valueName: 'port', description: 'REST API port (0: pick a free port)', defaultValue: 5681, parse: parsePort }),
   flag({ name: 'xds-host', key: 'xdsHost', valueName: 'host', description: 'address the xDS (ADS) server binds to', defaultValue: '127.0.0.1', parse: parseHost }),
@@ -111,6 +120,13 @@ export const FLAGS: readonly FlagSpec[] = [
   }),
   flag({ name: 'log-level', key: 'logLevel', valueName: 'level', description: `one of: ${LOG_LEVELS.join(', ')}`, defaultValue: 'info', parse: parseOneOf(LOG_LEVELS) }),
 ];
+
+function parseBool(raw: string): Parsed<boolean> {
+  const v = raw.trim().toLowerCase();
+  if (v === 'true') return { ok: true, value: true };
+  if (v === 'false') return { ok: true, value: false };
+  return { ok: false, reason: `must be true or false; got ${JSON.stringify(raw)}` };
+}
 
 export function envVarOf(f: Pick<FlagSpec, 'name'>): string {
   return `MESHPLANE_${f.name.toUpperCase().replace(/-/g, '_')}`;
