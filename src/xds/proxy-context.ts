@@ -13,6 +13,7 @@ import { type MeshServicesMode, type MeshSpec, meshServicesModeOf } from '../res
 import type { MeshMultiZoneServiceSpec, MeshMultiZoneServiceStatus } from '../resources/mesh-multizone-service/types.js';
 import { DataplaneIndex } from '../resources/mesh-service/selection.js';
 import type { MeshServiceSpec, MeshServiceStatus } from '../resources/mesh-service/types.js';
+import { POLICY_KINDS, type PolicyResources, policyResourcesOf } from '../policies/policy-index.js';
 import type { ZoneIngressSpec } from '../resources/zone-ingress/types.js';
 
 export type DataplaneResource = Resource<DataplaneSpec>;
@@ -27,7 +28,7 @@ export interface ResourceView {
 }
 
 /** The kinds generation reads; the ResourceCache feeding proxy-sync must hold them. */
-export const XDS_INPUT_KINDS: readonly string[] = ['Mesh', 'Dataplane', 'MeshService', 'MeshMultiZoneService', LEGACY_VIPS_TYPE, 'ZoneIngress', FLAT_ENDPOINTS_TYPE];
+export const XDS_INPUT_KINDS: readonly string[] = ['Mesh', 'Dataplane', 'MeshService', 'MeshMultiZoneService', LEGACY_VIPS_TYPE, 'ZoneIngress', FLAT_ENDPOINTS_TYPE, ...POLICY_KINDS];
 
 export interface MeshContext {
   readonly mesh: Resource<MeshSpec>;
@@ -46,6 +47,8 @@ export interface MeshContext {
   readonly zoneIngresses: readonly ZoneIngressResource[];
   /** Flat-network endpoints of MeshServices synced from other zones, by MeshService name (kds/flat-endpoints.ts). */
   readonly flatEndpoints: ReadonlyMap<string, FlatEndpointsResource>;
+  /** The mesh's routes and policies (MeshHTTPRoute, MeshTCPRoute, MeshTimeout, MeshRetry), by kind, sorted by name. */
+  readonly policyResources: PolicyResources;
   /** Built-once values shared by the proxies of this mesh; see `shared`. */
   readonly memo: Map<string, unknown>;
 }
@@ -134,6 +137,7 @@ export function meshContextOf(view: ResourceView, mesh: string): MeshContext | u
     legacyBackends,
     zoneIngresses: (view.list('ZoneIngress') as ZoneIngressResource[]).sort(byName),
     flatEndpoints: new Map((view.list(FLAT_ENDPOINTS_TYPE, mesh) as FlatEndpointsResource[]).map((r) => [r.name, r])),
+    policyResources: policyResourcesOf(view, mesh),
     memo: new Map(),
   };
 }

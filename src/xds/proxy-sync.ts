@@ -141,7 +141,7 @@ export class ProxySync {
         continue;
       }
       const config = generateProxyConfig(result.context);
-      this.index(nodeId, state, new Set(config.destinationKeys));
+      this.index(nodeId, state, new Set([...config.destinationKeys, ...config.backendKeys]));
       const outcome = this.deps.snapshots.setSnapshot(nodeId, buildSnapshot(config.resources, this.deps.memo));
       if (!outcome.ok) this.deps.logger.error({ nodeId, errors: outcome.errors }, 'generated xds config is inconsistent; previous snapshot kept');
     }

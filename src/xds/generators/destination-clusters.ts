@@ -9,26 +9,44 @@ import type { Destination, DestinationPort } from './destinations.js';
 import { endpointsFor } from './endpoints.js';
 import { edsCluster } from './envoy-builders/cluster.js';
 import { clusterLoadAssignment } from './envoy-builders/endpoint.js';
+import type { ClusterTimeouts } from './envoy-builders/timeouts.js';
 import type { Generated } from './generated.js';
-import { destinationClusterName, legacyClusterName } from './names.js';
+import { destinationClusterName, legacyClusterName, UNRESOLVED_BACKEND_CLUSTER } from './names.js';
 
 /** The cluster (and CLA) name of a destination port. */
 export function clusterNameOf(d: Destination, port: DestinationPort): string {
   return d.kind === 'legacy' ? legacyClusterName(d.service) : destinationClusterName(d.identity, port.port);
 }
 
-export function destinationCluster(ctx: MeshContext, d: Destination, port: DestinationPort): Generated {
+/**
+ * `timeouts`: from the MeshTimeout that applies to this destination port for the proxy at hand;
+ * proxies that agree on it share the built objects.
+ */
+export function destinationCluster(ctx: MeshContext, d: Destination, port: DestinationPort, timeouts: ClusterTimeouts = {}): Generated {
   const name = clusterNameOf(d, port);
-  return shared(ctx, `cluster\u0000${d.key}\u0000${port.port}`, () => {
+  const tuning = Object.keys(timeouts).length === 0 ? '' : JSON.stringify(timeouts);
+  return shared(ctx, `cluster\u0000${d.key}\u0000${port.port}\u0000${tuning}`, () => {
     const set = endpointsFor(ctx, d, port);
+    const upstream = needsHttp2(port.appProtocol) ? 'http2' : isHttpLike(port.appProtocol) ? 'http1' : 'tcp';
     return {
       resources: [
-        { typeUrl: TYPE_URL.cluster, resource: edsCluster(name, needsHttp2(port.appProtocol) ? 'http2' : 'http1') },
+        { typeUrl: TYPE_URL.cluster, resource: edsCluster(name, upstream, timeouts) },
         { typeUrl: TYPE_URL.clusterLoadAssignment, resource: clusterLoadAssignment(name, set.endpoints) },
       ],
       notes: set.notes,
     };
   });
+}
+
+/** The endpoint-less cluster unresolved backendRefs lead to (see UNRESOLVED_BACKEND_CLUSTER). */
+export function unresolvedBackendCluster(ctx: MeshContext): Generated {
+  return shared(ctx, 'cluster\u0000unresolved-backend', () => ({
+    resources: [
+      { typeUrl: TYPE_URL.cluster, resource: edsCluster(UNRESOLVED_BACKEND_CLUSTER, 'tcp') },
+      { typeUrl: TYPE_URL.clusterLoadAssignment, resource: clusterLoadAssignment(UNRESOLVED_BACKEND_CLUSTER, []) },
+    ],
+    notes: [],
+  }));
 }
 
 /** gRPC and HTTP/2 destinations must be reached over HTTP/2 (Envoy defaults to HTTP/1.1 upstream). */

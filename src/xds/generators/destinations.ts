@@ -139,6 +139,11 @@ export function serviceDestinations(
   });
 }
 
+/** The destination a MeshService or MeshMultiZoneService resource is (all its ports). */
+export function serviceDestinationOf(kind: 'MeshService' | 'MeshMultiZoneService', r: MeshServiceResource | MultiZoneServiceResource): ServiceDestination {
+  return kind === 'MeshService' ? meshServiceDestination(r as MeshServiceResource) : multiZoneDestination(r as MultiZoneServiceResource);
+}
+
 function meshServiceDestination(ms: MeshServiceResource): ServiceDestination {
   return {
     kind: 'MeshService',

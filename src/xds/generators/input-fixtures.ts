@@ -23,8 +23,10 @@ export function resourcesFromYaml(text: string, ctx: AdmissionContext = FIXTURE_
     .map((doc) => resourceFromDocument(doc, ctx));
 }
 
+/** A document may set `creationTime` (which one of several is oldest matters to backendRefs). */
 export function resourceFromDocument(doc: Record<string, unknown>, ctx: AdmissionContext = FIXTURE_ADMISSION): Resource {
-  const stamp = { creationTime: FIXTURE_TIME, modificationTime: FIXTURE_TIME, version: 1 };
+  const created = typeof doc.creationTime === 'string' ? doc.creationTime : FIXTURE_TIME;
+  const stamp = { creationTime: created, modificationTime: created, version: 1 };
   if (doc.type === LEGACY_VIPS_TYPE) {
     return { type: LEGACY_VIPS_TYPE, mesh: String(doc.mesh), name: String(doc.name), labels: {}, spec: doc.spec, ...stamp };
   }

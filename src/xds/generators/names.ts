@@ -71,6 +71,18 @@ export function legacyHostname(service: string): string {
 }
 
 /**
+ * The cluster (and its empty ClusterLoadAssignment) that the share of traffic whose backendRef
+ * resolves to nothing is sent to on clients that cannot answer a route themselves (TcpProxy,
+ * proxyless gRPC): no endpoints, so calls fail at once (gRPC: UNAVAILABLE) and never go elsewhere.
+ */
+export const UNRESOLVED_BACKEND_CLUSTER = 'meshplane_unresolved_backend';
+
+/** A route built from a MeshHTTPRoute rule: the route's KRI (Kuma 2.x names no rule index). */
+export function httpRouteName(route: { readonly mesh: string; readonly name: string; readonly labels: Labels }): string {
+  return formatKri(kriOf('mhttpr', route));
+}
+
+/**
  * Name of the catch-all route (`prefix: /`). Kuma names it with a hash of the match; the value is
  * the same for every catch-all, so it is written here as the constant it is (traffic doc 3.2).
  */

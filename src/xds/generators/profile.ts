@@ -9,6 +9,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { resourceTypeInfo, TYPE_URL } from '../envoy/type-urls.js';
 import type { ProxyContext } from '../proxy-context.js';
+import { proxyPoliciesOf } from './proxy-policies.js';
 import type { ResourceInput } from '../snapshot.js';
 import { destinationsFor } from './destinations.js';
 import { concatGenerated, type GenerationNote } from './generated.js';
@@ -21,15 +22,21 @@ export interface ProxyConfig {
   readonly notes: readonly GenerationNote[];
   /** Keys of the destinations the proxy reaches (proxy-sync indexes reachability by them). */
   readonly destinationKeys: readonly string[];
+  /** Keys of the destinations only its routes send to (backendRefs); proxy-sync watches them too. */
+  readonly backendKeys: readonly string[];
 }
 
 export function generateProxyConfig(ctx: ProxyContext): ProxyConfig {
   const { destinations, notes } = destinationsFor(ctx);
+  const policies = proxyPoliciesOf(ctx);
+  const outbound = ctx.client.proxyless ? proxylessResources(ctx, destinations, policies) : outboundResources(ctx, destinations, policies);
   const generated = ctx.client.proxyless
-    ? concatGenerated([{ resources: [], notes }, proxylessResources(ctx, destinations)])
-    : concatGenerated([inboundResources(ctx), { resources: [], notes }, outboundResources(ctx, destinations)]);
+    ? concatGenerated([{ resources: [], notes }, outbound])
+    : concatGenerated([inboundResources(ctx), { resources: [], notes }, outbound]);
   const deduped = dedupe(generated.resources);
-  return { resources: deduped.resources, notes: [...generated.notes, ...deduped.notes], destinationKeys: destinations.map((d) => d.key) };
+  const reached = destinations.map((d) => d.key);
+  const viaRoutes = outbound.backendKeys.filter((k) => !reached.includes(k)).sort();
+  return { resources: deduped.resources, notes: [...generated.notes, ...deduped.notes], destinationKeys: reached, backendKeys: viaRoutes };
 }
 
 function nameOf(r: ResourceInput): string {

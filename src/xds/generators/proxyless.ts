@@ -4,39 +4,57 @@
  * by gRPC, so `xds:///backend.svc.mesh.local` asks for the bare hostname), so every reachable port
  * gets one `api_listener` per hostname and per VIP, each with an HttpConnectionManager loading the
  * port's route configuration over RDS (same name as the sidecar one), whose single virtual host
- * lists exactly those listener names as domains, and a catch-all route to the SAME cluster a
- * sidecar gets. Every port is served whatever its appProtocol: a port Kuma calls `tcp` (the
- * default) is often a gRPC server. `kuma.io/service` destinations answer to `<service>.mesh`.
+ * lists exactly those listener names as domains, and the port's routes (route-config.ts: the
+ * MeshHTTPRoute rules, a MeshTCPRoute split, or the catch-all) to the SAME clusters a sidecar gets.
+ * Every port is served whatever its appProtocol: a port Kuma calls `tcp` (the default) is often a
+ * gRPC server. `kuma.io/service` destinations answer to `<service>.mesh`.
  */
+import type { ProxyPolicies } from '../../policies/policy-index.js';
 import { TYPE_URL } from '../envoy/type-urls.js';
 import type { ProxyContext } from '../proxy-context.js';
-import { clusterNameOf, destinationCluster } from './destination-clusters.js';
-import type { Destination, DestinationPort } from './destinations.js';
+import { clusterNameOf } from './destination-clusters.js';
+import type { Destination } from './destinations.js';
 import { apiListener } from './envoy-builders/listener.js';
-import { catchAllRouteConfiguration } from './envoy-builders/route.js';
 import { concatGenerated, type Generated } from './generated.js';
 import { destinationPortKri, legacyHostname, legacyRouteConfigName, proxylessListenerNames } from './names.js';
+import type { PlannedResources } from './outbound.js';
+import { planClusters } from './plan-clusters.js';
+import { type PortPlan, planPort } from './port-plan.js';
+import { proxylessRouteConfiguration } from './route-config.js';
 
-export function proxylessResources(ctx: ProxyContext, destinations: readonly Destination[]): Generated {
+export function proxylessResources(ctx: ProxyContext, destinations: readonly Destination[], policies: ProxyPolicies): PlannedResources {
   const parts: Generated[] = [];
+  const backendKeys = new Set<string>();
   for (const d of destinations) {
     const ports = d.kind === 'legacy' ? [d.port] : d.ports;
-    for (const port of ports) parts.push(portResources(ctx, d, port));
+    for (const port of ports) {
+      if (listenerNames(d, port.port).length === 0) {
+        parts.push({ resources: [], notes: [{ subject: d.key, reason: `port ${port.port} has no hostname and no VIP; a gRPC client has no name to ask for` }] });
+        continue;
+      }
+      const plan = planPort(ctx, policies, d, port);
+      const clusters = planClusters(ctx, policies, plan);
+      for (const k of clusters.backendKeys) backendKeys.add(k);
+      parts.push(portResources(plan), { resources: [], notes: plan.notes }, clusters.generated);
+    }
   }
-  return concatGenerated(parts);
+  return { ...concatGenerated(parts), backendKeys: [...backendKeys] };
 }
 
-function portResources(ctx: ProxyContext, d: Destination, port: DestinationPort): Generated {
+/** The listener names a gRPC client may ask for to reach this port. */
+export function listenerNames(d: Destination, port: number): string[] {
   const hostnames = d.kind === 'legacy' ? [legacyHostname(d.service)] : d.hostnames;
   const vips = d.kind === 'legacy' ? [d.vip] : d.vips;
-  const names = proxylessListenerNames(hostnames, vips, port.port);
-  if (names.length === 0) return { resources: [], notes: [{ subject: d.key, reason: `port ${port.port} has no hostname and no VIP; a gRPC client has no name to ask for` }] };
+  return proxylessListenerNames(hostnames, vips, port);
+}
+
+function portResources(plan: PortPlan): Generated {
+  const d = plan.destination;
+  const port = plan.port;
+  const names = listenerNames(d, port.port);
   const cluster = clusterNameOf(d, port);
   const routeConfigName = d.kind === 'legacy' ? legacyRouteConfigName(d.service) : destinationPortKri(d.identity, port.sectionName);
-  const route = {
-    typeUrl: TYPE_URL.routeConfiguration,
-    resource: catchAllRouteConfiguration({ name: routeConfigName, virtualHost: cluster, domains: names, cluster }),
-  };
+  const routes = proxylessRouteConfiguration(plan, routeConfigName, cluster, names);
   const listeners = names.map((name) => ({ typeUrl: TYPE_URL.listener, resource: apiListener(name, routeConfigName) }));
-  return concatGenerated([{ resources: [...listeners, route], notes: [] }, destinationCluster(ctx.meshContext, d, port)]);
+  return concatGenerated([{ resources: [...listeners, { typeUrl: TYPE_URL.routeConfiguration, resource: routes.resource }], notes: routes.notes }]);
 }

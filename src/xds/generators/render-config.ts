@@ -31,6 +31,7 @@ export function renderConfig(config: ProxyConfig): string {
     if (items.length > 0) out[section] = items;
   }
   out.reachable = [...config.destinationKeys];
+  if (config.backendKeys.length > 0) out.backendsOfRoutes = [...config.backendKeys];
   if (config.notes.length > 0) out.notes = config.notes.map((n: GenerationNote) => ({ subject: n.subject, reason: n.reason }));
   return stringify(out, { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -1,6 +1,7 @@
 /** Cluster builders: EDS clusters fed over ADS, and the static clusters inbounds forward to. */
 import type { EnvoyObject } from '../../envoy/encode.js';
 import { ADS_CONFIG_SOURCE } from './listener.js';
+import { type ClusterTimeouts, commonHttpProtocolOptions, durationOf } from './timeouts.js';
 
 /** Kuma's default connect timeout (its default MeshTimeout's connectionTimeout). */
 const CONNECT_TIMEOUT: EnvoyObject = { seconds: 5 };
@@ -8,25 +9,31 @@ const CONNECT_TIMEOUT: EnvoyObject = { seconds: 5 };
 /**
  * Type EDS with an ADS config source and ROUND_ROBIN: the cluster shape both Envoy and gRPC's xDS
  * client accept (gRPC NACKs any other lb_policy than ROUND_ROBIN/RING_HASH, and non-ADS sources).
+ * `timeouts` come from a MeshTimeout; its HTTP settings are given only for HTTP-like ports.
  */
-export function edsCluster(name: string, upstream: 'http1' | 'http2' = 'http1'): EnvoyObject {
+export function edsCluster(name: string, upstream: 'http1' | 'http2' | 'tcp' = 'http1', timeouts: ClusterTimeouts = {}): EnvoyObject {
+  const common = upstream === 'tcp' ? undefined : commonHttpProtocolOptions(timeouts);
+  const options = upstream === 'http2' || common !== undefined ? httpUpstream(upstream === 'http2', common) : undefined;
   return {
     name,
     type: 'EDS',
     eds_cluster_config: { eds_config: ADS_CONFIG_SOURCE },
     lb_policy: 'ROUND_ROBIN',
-    connect_timeout: CONNECT_TIMEOUT,
-    ...(upstream === 'http2' ? { typed_extension_protocol_options: HTTP2_UPSTREAM } : {}),
+    connect_timeout: timeouts.connectTimeoutMs === undefined ? CONNECT_TIMEOUT : durationOf(timeouts.connectTimeoutMs),
+    ...(options === undefined ? {} : { typed_extension_protocol_options: options }),
   };
 }
 
 /** gRPC and HTTP/2 destinations need HTTP/2 towards the upstream; Envoy speaks HTTP/1.1 otherwise. */
-const HTTP2_UPSTREAM: EnvoyObject = {
-  'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
-    '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
-    explicit_http_config: { http2_protocol_options: {} },
-  },
-};
+function httpUpstream(http2: boolean, common: EnvoyObject | undefined): EnvoyObject {
+  return {
+    'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+      '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+      ...(common === undefined ? {} : { common_http_protocol_options: common }),
+      explicit_http_config: http2 ? { http2_protocol_options: {} } : { http_protocol_options: {} },
+    },
+  };
+}
 
 /** A STATIC cluster with one endpoint (an inbound's local application). */
 export function staticCluster(name: string, address: string, port: number): EnvoyObject {

@@ -30,11 +30,13 @@ export function routerFilter(): EnvoyObject {
   return { name: ROUTER_FILTER_NAME, typed_config: anyOf(EMBEDDED_TYPE_URL.router) };
 }
 
-export function rdsHttpConnectionManager(routeConfigName: string, statPrefix?: string): EnvoyObject {
+/** `extra`: more HttpConnectionManager fields (MeshTimeout's stream_idle_timeout...). */
+export function rdsHttpConnectionManager(routeConfigName: string, statPrefix?: string, extra: EnvoyObject = {}): EnvoyObject {
   return anyOf(EMBEDDED_TYPE_URL.httpConnectionManager, {
     ...(statPrefix === undefined ? {} : { stat_prefix: statPrefix }),
     rds: { route_config_name: routeConfigName, config_source: ADS_CONFIG_SOURCE },
     http_filters: [routerFilter()],
+    ...extra,
   });
 }
 
@@ -42,8 +44,11 @@ export function inlineHttpConnectionManager(routeConfig: EnvoyObject, statPrefix
   return anyOf(EMBEDDED_TYPE_URL.httpConnectionManager, { stat_prefix: statPrefix, route_config: routeConfig, http_filters: [routerFilter()] });
 }
 
-export function tcpProxy(cluster: string, statPrefix: string): EnvoyObject {
-  return anyOf(EMBEDDED_TYPE_URL.tcpProxy, { stat_prefix: statPrefix, cluster });
+/** To one cluster, or split by weight over several; `extra`: idle_timeout, max_connect_attempts. */
+export function tcpProxy(target: string | readonly { readonly name: string; readonly weight: number }[], statPrefix: string, extra: EnvoyObject = {}): EnvoyObject {
+  const upstream =
+    typeof target === 'string' ? { cluster: target } : { weighted_clusters: { clusters: target.map((c) => ({ name: c.name, weight: c.weight })) } };
+  return anyOf(EMBEDDED_TYPE_URL.tcpProxy, { stat_prefix: statPrefix, ...upstream, ...extra });
 }
 
 /** A listener on address:port with one filter chain holding `filter` (an HCM or a TcpProxy). */
