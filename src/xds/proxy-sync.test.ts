@@ -208,4 +208,71 @@ describe('ProxySync', () => {
     h.sync.flush();
     assert.equal(h.sync.recomputations, 1);
   });
+
+  describe('routes and policies', () => {
+    const ROUTE_TO_V2 = `---
+type: MeshHTTPRoute
+mesh: default
+name: to-v2
+spec:
+  targetRef:
+    kind: Dataplane
+    name: client-0
+  to:
+  - targetRef:
+      kind: MeshService
+      name: backend
+    rules:
+    - default:
+        backendRefs:
+        - kind: MeshService
+          name: backend-v2
+          port: 8080
+`;
+
+    function routeOf(h: Harness, nodeId: string): string {
+      const entry = h.snapshots.getSnapshot(nodeId)?.resources(TYPE_URL.routeConfiguration).get('kri_msvc_default_zone-1__backend_8080');
+      return JSON.stringify(entry?.resource ?? null);
+    }
+
+    it('a MeshTimeout selecting one Dataplane regenerates that proxy only; a status-only write of it regenerates nothing', async () => {
+      const h = await fiftyProxies();
+      const [timeout] = resourcesFromYaml(
+        '---\ntype: MeshTimeout\nmesh: default\nname: slow\nspec:\n  targetRef:\n    kind: Dataplane\n    name: client-3\n  to:\n  - targetRef:\n      kind: Mesh\n    default:\n      http:\n        requestTimeout: 2s\n',
+      );
+      assert.ok(timeout);
+      await h.store.create(timeout);
+      h.sync.flush();
+      assert.equal(h.sync.recomputations, 51 + 1);
+      assert.match(routeOf(h, 'default.client-3'), /"timeout":\{"seconds":2\}/);
+      assert.doesNotMatch(routeOf(h, 'default.client-4'), /"timeout"/);
+      const stored = h.cache.get({ type: 'MeshTimeout', mesh: 'default', name: 'slow' }) as Resource;
+      await h.store.update({ ...stored, status: { conditions: [] } });
+      h.sync.flush();
+      assert.equal(h.sync.recomputations, 51 + 1);
+    });
+
+    it('a backendRef that starts resolving regenerates the proxies of its route, which then watch the new destination too', async () => {
+      const h = await fiftyProxies();
+      const [route] = resourcesFromYaml(ROUTE_TO_V2);
+      assert.ok(route);
+      await h.store.create(route);
+      h.sync.flush();
+      assert.equal(h.sync.recomputations, 51 + 1, 'only client-0 is selected by the route');
+      assert.match(routeOf(h, 'default.client-0'), /"direct_response"/, 'backend-v2 does not exist yet: 503');
+
+      for (const r of resourcesFromYaml(meshService('backend-v2', '241.0.0.2') + dataplane('backend-v2-1', '10.0.0.12', 'backend-v2'))) await h.store.create(r);
+      h.sync.flush();
+      assert.match(routeOf(h, 'default.client-0'), /"cluster":"default_backend-v2__zone-1_msvc_8080"/);
+      assert.equal(endpointCount(h, 'default.client-0', 'default_backend-v2__zone-1_msvc_8080'), 1);
+      assert.equal(endpointCount(h, 'default.client-1', 'default_backend-v2__zone-1_msvc_8080'), undefined, 'client-1 reaches only backend');
+
+      const before = h.sync.recomputations;
+      await updateDataplane(h, 'backend-v2-1', (spec) => ({ ...spec, networking: { ...spec.networking, address: '10.0.0.13' } }));
+      h.sync.flush();
+      assert.equal(h.sync.recomputations, before + 2, 'client-0 through its route, and backend-1, which reaches every MeshService');
+      const cla = h.snapshots.getSnapshot('default.client-0')?.resources(TYPE_URL.clusterLoadAssignment).get('default_backend-v2__zone-1_msvc_8080');
+      assert.match(JSON.stringify(cla?.resource), /"10\.0\.0\.13"/);
+    });
+  });
 });

@@ -7,6 +7,10 @@
  *   over those);
  * - a MeshService / MeshMultiZoneService: proxies of its mesh that reached it, or reach it now
  *   (a change of `status.dataplaneProxies` alone affects no one, semantics 8.7);
+ * - a route or policy (MeshHTTPRoute, MeshTCPRoute, MeshTimeout, MeshRetry): the proxies its
+ *   top-level targetRef selects before or after the change (a status change affects no one); a
+ *   MeshService or MeshMultiZoneService also affects the proxies of routes and policies that may
+ *   name it (a backendRef that starts or stops resolving);
  * - a Mesh: every proxy of the mesh; the mesh's LegacyVips record: every proxy of the mesh, unless
  *   the mesh is Exclusive (no legacy destinations);
  * - a ZoneIngress: proxies that reach a MeshService synced from its zone (or a MeshMultiZoneService
@@ -25,6 +29,8 @@ import { FLAT_ENDPOINTS_TYPE } from '../kds/flat-endpoints.js';
 import { type DataplaneSpec, inboundsOf } from '../resources/dataplane/types.js';
 import { type MeshServicesMode, meshServicesModeOf, type MeshSpec } from '../resources/mesh/types.js';
 import { selects } from '../resources/mesh-service/selection.js';
+import { POLICY_KINDS } from '../policies/policy-index.js';
+import { anySelects, onlyStatusChanged, policiesReferring } from '../policies/policy-reach.js';
 import type { StoreEvent, StoreListener } from '../store/store.js';
 import type { SnapshotCache } from './cache.js';
 import type { EncodingMemo } from './envoy/encoding-memo.js';
@@ -180,9 +186,14 @@ export class ProxySync {
         return this.affectedByDataplane(r.mesh, r.name, versions as Resource<DataplaneSpec>[]);
       case 'MeshService':
         if (e.previous !== undefined && after !== undefined && sameButProxyCounts(e.previous, after)) return [];
-        return [...this.affectedByService(r, 'msvc', after), ...this.reachersOf(r.mesh, this.multiZoneOver(r.mesh, versions))];
+        return [...this.affectedByService(r, 'msvc', after), ...this.reachersOf(r.mesh, this.multiZoneOver(r.mesh, versions)), ...this.affectedThroughPolicies(r.mesh, versions)];
       case 'MeshMultiZoneService':
-        return this.affectedByService(r, 'mzsvc', after);
+        return [...this.affectedByService(r, 'mzsvc', after), ...this.affectedThroughPolicies(r.mesh, versions)];
+      case 'MeshHTTPRoute':
+      case 'MeshTCPRoute':
+      case 'MeshTimeout':
+      case 'MeshRetry':
+        return onlyStatusChanged(e.previous, after) ? [] : this.selectedBy(r.mesh, versions);
       case 'ZoneIngress':
         return this.affectedByRemoteZone(versions.map((v) => zoneOfIngress(v)));
       case FLAT_ENDPOINTS_TYPE: {
@@ -192,6 +203,23 @@ export class ProxySync {
       default:
         return [];
     }
+  }
+
+  /** Nodes of the mesh whose Dataplane some version of one of `policies` selects. */
+  private selectedBy(mesh: string, policies: readonly Resource[], extraServices: readonly Resource[] = []): string[] {
+    if (policies.length === 0) return [];
+    const meshServices = [...this.deps.cache.list('MeshService', mesh), ...extraServices];
+    return this.nodesOfMesh(mesh).filter((nodeId) => {
+      const id = parseNodeId(nodeId);
+      const dataplane = id === undefined ? undefined : (this.deps.cache.get({ type: 'Dataplane', mesh: id.mesh, name: id.dataplane }) as DataplaneResource | undefined);
+      return dataplane !== undefined && anySelects(policies, dataplane, meshServices);
+    });
+  }
+
+  /** Nodes configured by a route or policy that may name a version of this destination. */
+  private affectedThroughPolicies(mesh: string, versions: readonly Resource[]): string[] {
+    const policies = POLICY_KINDS.flatMap((kind) => this.deps.cache.list(kind, mesh));
+    return this.selectedBy(mesh, policiesReferring(policies, versions), versions.filter((v) => v.type === 'MeshService'));
   }
 
   private affectedByDataplane(mesh: string, name: string, versions: readonly Resource<DataplaneSpec>[]): Set<string> {
