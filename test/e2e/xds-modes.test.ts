@@ -5,9 +5,6 @@
  * changes one resource and waits (with a deadline) for the clients' RPCs to show the effect.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { ResourceCache } from '../../src/controllers/resource-cache.js';
@@ -20,67 +17,7 @@ import { XDS_INPUT_KINDS } from '../../src/xds/proxy-context.js';
 import { ProxySync } from '../../src/xds/proxy-sync.js';
 import { startXdsServer, type XdsServer } from '../../src/xds/server/ads-server.js';
 import { startEchoBackend, type EchoBackend } from '../support/xds-clients/echo-service.js';
-
-interface Counts {
-  readonly at: number;
-  readonly counts: Record<string, number>;
-  readonly lastSeen: Record<string, number>;
-  readonly streak: { readonly backend: string; readonly count: number };
-  readonly errors: number;
-  readonly lastError: string;
-}
-
-/** One grpc-js-xds client process calling `xds:///<target>` back to back. */
-class XdsClientProcess {
-  private latest: Counts | undefined;
-  private waiters: (() => void)[] = [];
-  private readonly child: ChildProcessWithoutNullStreams;
-
-  constructor(xdsServer: string, nodeId: string, target: string) {
-    const here = fileURLToPath(new URL('../support/xds-clients/grpc-xds-client-process', import.meta.url));
-    const fromSource = import.meta.url.endsWith('.ts');
-    const args = fromSource ? ['--import', 'tsx', `${here}.ts`] : [`${here}.js`];
-    this.child = spawn(process.execPath, [...args, JSON.stringify({ xdsServer, nodeId, target, rpcTimeoutMs: 400 })], {
-      env: { ...process.env, no_proxy: '127.0.0.1', NO_PROXY: '127.0.0.1' },
-    });
-    this.child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
-    createInterface({ input: this.child.stdout }).on('line', (line) => {
-      const event = JSON.parse(line) as { event: string } & Counts;
-      if (event.event !== 'counts') return;
-      this.latest = event;
-      for (const w of this.waiters.splice(0)) w();
-    });
-  }
-
-  /** Resolves when `ok` holds for the latest report; fails after `ms` with `what`. */
-  async until(ok: (c: Counts) => boolean, ms: number, what: string): Promise<Counts> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      if (this.latest !== undefined && ok(this.latest)) return this.latest;
-      const left = deadline - Date.now();
-      if (left <= 0) assert.fail(`timed out after ${ms} ms waiting for: ${what}; last report ${JSON.stringify(this.latest)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  /** Both backends answered after `since`. */
-  bothAnsweredSince(since: number): (c: Counts) => boolean {
-    return (c) => (c.lastSeen['backend-a'] ?? 0) > since && (c.lastSeen['backend-b'] ?? 0) > since;
-  }
-
-  stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.stdin.end();
-    return exited;
-  }
-}
+import { XdsClientProcess } from '../support/xds-clients/xds-client-process.js';
 
 describe('xDS per migration mode, seen by gRPC proxyless clients', () => {
   const store = new MemoryStore();
@@ -136,8 +73,8 @@ describe('xDS per migration mode, seen by gRPC proxyless clients', () => {
       onConnect: (id, node) => sync.onConnect(id, node),
       onDisconnect: (id) => sync.onDisconnect(id),
     });
-    msClient = new XdsClientProcess(server.address, 'default.web-1', 'backend.svc.mesh.local:8080');
-    legacyClient = new XdsClientProcess(server.address, 'default.web-2', 'backend.mesh');
+    msClient = new XdsClientProcess({ xdsServer: server.address, nodeId: 'default.web-1', target: 'backend.svc.mesh.local:8080' });
+    legacyClient = new XdsClientProcess({ xdsServer: server.address, nodeId: 'default.web-2', target: 'backend.mesh' });
   });
 
   after(async () => {
@@ -194,13 +131,13 @@ describe('xDS per migration mode, seen by gRPC proxyless clients', () => {
       const transparentProxying = { reachableBackends: { refs: [{ kind: 'MeshService', name: 'backend' }] } };
       return { ...r, spec: { ...spec, networking: { ...spec.networking, transparentProxying } } };
     });
-    const fresh = new XdsClientProcess(server.address, 'default.web-1', 'backend.svc.mesh.local:8080');
+    const fresh = new XdsClientProcess({ xdsServer: server.address, nodeId: 'default.web-1', target: 'backend.svc.mesh.local:8080' });
     try {
       await fresh.until(fresh.bothAnsweredSince(0), 20_000, 'MeshService answered after naming it');
     } finally {
       await fresh.stop();
     }
-    const web2 = new XdsClientProcess(server.address, 'default.web-2', 'backend.svc.mesh.local:8080');
+    const web2 = new XdsClientProcess({ xdsServer: server.address, nodeId: 'default.web-2', target: 'backend.svc.mesh.local:8080' });
     try {
       await web2.until((c) => c.errors >= 3 && Object.keys(c.counts).length === 0, 10_000, 'web-2, which names nothing, fails to reach it');
     } finally {

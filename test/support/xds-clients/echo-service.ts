@@ -34,8 +34,11 @@ export interface EchoBackend {
   stop(): Promise<void>;
 }
 
-/** A grpc-js server on 127.0.0.1 (port 0) whose replies carry `name`. */
-export async function startEchoBackend(name: string): Promise<EchoBackend> {
+/**
+ * A grpc-js server whose replies carry `name`, on 127.0.0.1 and a free port unless told otherwise
+ * (another loopback address such as 127.0.0.2 lets several backends share one port).
+ */
+export async function startEchoBackend(name: string, at: { readonly host?: string; readonly port?: number } = {}): Promise<EchoBackend> {
   const server = new grpc.Server();
   server.addService(echoService().service, {
     Echo: (call: grpc.ServerUnaryCall<{ message: string }, EchoReply>, callback: grpc.sendUnaryData<EchoReply>) => {
@@ -43,7 +46,7 @@ export async function startEchoBackend(name: string): Promise<EchoBackend> {
     },
   });
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+    server.bindAsync(`${at.host ?? '127.0.0.1'}:${at.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
   });
   return {
     name,
