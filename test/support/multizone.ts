@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
+import Database from 'better-sqlite3';
 import * as protoLoader from '@grpc/proto-loader';
 import { startMeshplane, type MeshplaneProcess } from './process.js';
 import { waitFor } from './wait-for.js';
@@ -96,6 +97,20 @@ export class Multizone {
       ...['--xds-port', '0', '--dns-port', '0', '--flat-network', String(this.options.flatNetwork)],
       ...common,
     ];
+  }
+
+  /**
+   * Global's record of a zone's connection (ZoneInsight: online/offline, connect times), read from
+   * global's SQLite file; Meshplane has no REST view of it yet.
+   */
+  zoneInsight(zone: ZoneName): { online?: boolean; connectTime?: string; disconnectTime?: string; lastFullSyncFromZone?: string } | undefined {
+    const db = new Database(join(this.dir, 'global.db'), { readonly: true, fileMustExist: true });
+    try {
+      const row = db.prepare("SELECT spec FROM resources WHERE type = 'ZoneInsight' AND mesh = '' AND name = ?").get(zone) as { spec: string } | undefined;
+      return row === undefined ? undefined : (JSON.parse(row.spec) as ReturnType<Multizone['zoneInsight']>);
+    } finally {
+      db.close();
+    }
   }
 
   async startPlane(name: PlaneName): Promise<MeshplaneProcess> {
