@@ -3,10 +3,9 @@
  * it (in merge order), independent of how Envoy or gRPC will be told:
  * - HTTP rules of all entries are merged by their `matches` (Kuma's merge key: a later rule with
  *   the same matches replaces the filters / backendRefs it sets), then every match becomes one
- *   route, sorted like Kuma (compare-match.ts), and a catch-all `PathPrefix /` to the destination
- *   itself (weight 100) is appended unless a rule has exactly that match. A match without a path
- *   matches every path (Kuma treats it as `PathPrefix /`). A rule without backendRefs sends to
- *   the destination itself.
+ *   route, sorted like Kuma (compare-match.ts), and after them a catch-all `PathPrefix /` to the
+ *   destination itself (weight 100) unless a route has exactly that match. A match without a path
+ *   matches every path. A rule without backendRefs sends to the destination itself.
  * - TCP: the last entry that sets backendRefs wins; none means the destination itself.
  * - Splits: weight 0 sends nothing and is dropped; every backendRef is resolved (resolve-ref.ts),
  *   and what does not resolve stays in the split as `unresolved` with its weight and reason, so
@@ -53,15 +52,16 @@ interface MergedRule {
   readonly matches: readonly HttpMatch[];
   filters?: readonly HttpFilter[];
   backendRefs?: readonly BackendRef[];
-  route: Resource | undefined;
+  route: Resource;
 }
 
 function ruleKey(matches: readonly HttpMatch[]): string {
   return JSON.stringify(matches);
 }
 
-function isCatchAll(matches: readonly HttpMatch[]): boolean {
-  return matches.length === 1 && ruleKey(matches) === ruleKey([CATCH_ALL]);
+/** Exactly `PathPrefix /` and nothing else: Kuma then appends no catch-all of its own. */
+function isCatchAll(m: NormalizedMatch): boolean {
+  return m.path?.type === 'PathPrefix' && m.path.value === '/' && m.method === undefined && m.headers.length === 0 && m.queryParams.length === 0;
 }
 
 /** Resolves a split; refs with weight 0 send nothing and are left out. */
@@ -102,16 +102,16 @@ export function planHttpRoutes(entries: readonly ToEntry[], self: RouteSelf, cat
       merged.set(key, current);
     }
   }
-  const rules = [...merged.values()];
-  if (!rules.some((r) => isCatchAll(r.matches))) rules.push({ matches: [CATCH_ALL], route: undefined });
-  const keyed = rules.flatMap((rule) => rule.matches.map((m) => ({ rule, match: normalizeMatch(m) })));
+  const keyed = [...merged.values()].flatMap((rule) => rule.matches.map((m) => ({ rule, match: normalizeMatch(m) })));
   keyed.sort((a, b) => compareMatch(a.match, b.match));
-  return keyed.map(({ rule, match }) => ({
+  const routes: PlannedRoute[] = keyed.map(({ rule, match }) => ({
     ...(rule.route === undefined ? {} : { route: rule.route }),
     match,
     filters: rule.filters ?? [],
-    split: planSplit(rule.route === undefined ? undefined : rule.backendRefs, rule.route ?? self.entry.resource, self, catalog),
+    split: planSplit(rule.backendRefs, rule.route ?? self.entry.resource, self, catalog),
   }));
+  if (!routes.some((r) => isCatchAll(r.match))) routes.push({ match: normalizeMatch(CATCH_ALL), filters: [], split: planSplit(undefined, self.entry.resource, self, catalog) });
+  return routes;
 }
 
 export interface PlannedTcpRoute {

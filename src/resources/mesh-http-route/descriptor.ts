@@ -1,5 +1,6 @@
 import type { KindDescriptor } from '../../core/descriptor.js';
 import type { Resource } from '../../core/resource.js';
+import { referencesColumn } from '../../policies/reference-condition.js';
 import { describeTargetRef } from '../shared/target-ref.js';
 import { meshHttpRouteSpecSchema } from './schema.js';
 import type { MeshHttpRouteSpec } from './types.js';
@@ -14,7 +15,8 @@ export const meshHttpRouteDescriptor: KindDescriptor<MeshHttpRouteSpec> = {
   plural: 'meshhttproutes',
   cli: { singular: 'meshhttproute', plural: 'meshhttproutes', aliases: ['mhttpr'] },
   shape: 'spec',
-  hasStatus: false,
+  // status.conditions: ReferencesResolved (src/policies/reference-status-controller.ts).
+  hasStatus: true,
   isPolicy: true,
   isDestination: false,
   sync: { globalToZones: true, zoneToGlobal: true, zoneToOtherZones: false },
@@ -24,5 +26,6 @@ export const meshHttpRouteDescriptor: KindDescriptor<MeshHttpRouteSpec> = {
   columns: [
     { header: 'TARGETS', value: (r) => (specOf(r).to ?? []).map((to) => describeTargetRef(to.targetRef)).join(',') },
     { header: 'RULES', value: (r) => String((specOf(r).to ?? []).reduce((n, to) => n + (to.rules ?? []).length, 0)) },
+    { header: 'REFERENCES', value: referencesColumn },
   ],
 };

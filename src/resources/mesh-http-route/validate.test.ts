@@ -366,6 +366,7 @@ to:
       [
         ['TARGETS', 'MeshService/backend,MeshMultiZoneService{team=payments}'],
         ['RULES', '3'],
+        ['REFERENCES', ''],
       ],
     );
   });

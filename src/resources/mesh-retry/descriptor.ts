@@ -1,5 +1,6 @@
 import type { KindDescriptor } from '../../core/descriptor.js';
 import type { Resource } from '../../core/resource.js';
+import { referencesColumn } from '../../policies/reference-condition.js';
 import { describeTargetRef } from '../shared/target-ref.js';
 import { meshRetrySpecSchema } from './schema.js';
 import type { MeshRetrySpec } from './types.js';
@@ -14,7 +15,8 @@ export const meshRetryDescriptor: KindDescriptor<MeshRetrySpec> = {
   plural: 'meshretries',
   cli: { singular: 'meshretry', plural: 'meshretries', aliases: ['mr'] },
   shape: 'spec',
-  hasStatus: false,
+  // status.conditions: ReferencesResolved (src/policies/reference-status-controller.ts).
+  hasStatus: true,
   isPolicy: true,
   isDestination: false,
   sync: { globalToZones: true, zoneToGlobal: true, zoneToOtherZones: false },
@@ -24,5 +26,6 @@ export const meshRetryDescriptor: KindDescriptor<MeshRetrySpec> = {
   columns: [
     { header: 'TARGETREF', value: (r) => describeTargetRef(specOf(r).targetRef) },
     { header: 'TO', value: (r) => (specOf(r).to ?? []).map((e) => describeTargetRef(e.targetRef)).join(',') },
+    { header: 'REFERENCES', value: referencesColumn },
   ],
 };

@@ -182,6 +182,7 @@ to:
       [
         ['TARGETREF', 'Mesh'],
         ['TO', 'Mesh'],
+        ['REFERENCES', ''],
       ],
     );
   });

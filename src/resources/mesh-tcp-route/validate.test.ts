@@ -145,6 +145,7 @@ to:
       [
         ['TARGETS', 'MeshService/redis:main'],
         ['RULES', '1'],
+        ['REFERENCES', ''],
       ],
     );
   });

@@ -154,6 +154,7 @@ from: [{targetRef: {kind: Mesh}, default: {idleTimeout: 20s}}]`,
       [
         ['TARGETREF', 'MeshService/web'],
         ['TO', 'Mesh,MeshService/db'],
+        ['REFERENCES', ''],
       ],
     );
   });
