@@ -9,7 +9,10 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { type DataplaneInspector, dataplaneInspectorOf } from './api/dataplane-inspect-routes.js';
 import { startApiServer } from './api/server.js';
+import { referenceChecker } from './policies/apply-check.js';
+import { ReferenceStatusController } from './policies/reference-status-controller.js';
 import type { AdmissionContext } from './core/admission.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { ConfigError } from './core/errors.js';
@@ -73,7 +76,9 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
   const stop = stopOnce(listeners, store, logger);
   try {
     const admission: AdmissionContext = { mode: config.mode, zone: config.zone, environment: 'universal' };
-    const manager = new ResourceManager({ store, admission });
+    const manager = new ResourceManager({ store, admission, referenceCheck: referenceChecker(store) });
+    // Set by the zone's xDS services; the API explains proxies with it (none on a global).
+    let dataplaneInspector: DataplaneInspector | undefined;
     // Kuma creates the default mesh on a global and on a standalone zone; a zone that syncs
     // with a global receives its meshes from there.
     if (config.mode === 'global' || config.globalKdsAddress === null) {
@@ -81,7 +86,7 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
     }
     const metrics = new Registry();
     if (config.mode === 'zone') {
-      listeners.push(...(await startZoneServices(config, { store, clock, logger, metrics })));
+      listeners.push(...(await startZoneServices(config, { store, clock, logger, metrics, onInspector: (i) => (dataplaneInspector = i) })));
       if (config.globalKdsAddress !== null) {
         const kds = await startKdsZone({
           store,
@@ -114,6 +119,7 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
         metrics,
         clock,
         ...xdsEndpointOf(config, listeners),
+        ...(dataplaneInspector ? { dataplaneInspector } : {}),
       }),
     );
     listeners.push({ name: 'api', address: api.url, close: () => api.close() });
@@ -138,7 +144,7 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
  */
 async function startZoneServices(
   config: ControlPlaneConfig,
-  deps: { store: ResourceStore; clock: Clock; logger: Logger; metrics: Registry },
+  deps: { store: ResourceStore; clock: Clock; logger: Logger; metrics: Registry; onInspector: (inspector: DataplaneInspector) => void },
 ): Promise<RunningListener[]> {
   const { store, clock, logger, metrics } = deps;
   // Filled in once the xDS server runs; the status controller counts connected proxies with it.
@@ -166,6 +172,7 @@ async function startZoneServices(
         logger: logger.child({ controller: 'legacy-vip-allocator' }),
         config: { cidr: config.legacyVipCidr, holdMs: config.vipHoldPeriodMs, exclude: [config.meshServiceCidr, config.meshMultiZoneServiceCidr] },
       }),
+      new ReferenceStatusController({ cache, store, logger: logger.child({ controller: 'reference-status' }) }),
       // On a flat network: publish this zone's MeshService endpoints for the other flat zones.
       ...(config.flatNetwork ? [new FlatEndpointsPublisher({ cache, store, logger: logger.child({ controller: 'flat-endpoints-publisher' }) })] : []),
     ],
@@ -178,6 +185,7 @@ async function startZoneServices(
     running.push({ name: 'dns', address: `${config.dnsHost}:${dns.port}`, close: () => dns.close() });
     const xds = await startXdsServices(config, { controllers, logger, metrics });
     connectedProxies = xds.connectedProxies;
+    deps.onInspector(xds.inspector);
     running.push(xds.listener);
   } catch (err) {
     for (const r of running.reverse()) await r.close();
@@ -193,7 +201,7 @@ async function startZoneServices(
 async function startXdsServices(
   config: ControlPlaneConfig,
   deps: { controllers: ZoneControllers; logger: Logger; metrics: Registry },
-): Promise<{ listener: RunningListener; connectedProxies: () => ReadonlySet<string> }> {
+): Promise<{ listener: RunningListener; connectedProxies: () => ReadonlySet<string>; inspector: DataplaneInspector }> {
   const { controllers, logger, metrics } = deps;
   const snapshots = new SnapshotCache();
   const sync = new ProxySync({ cache: controllers.cache, snapshots, logger: logger.child({ component: 'xds-sync' }), metrics });
@@ -231,6 +239,7 @@ async function startXdsServices(
       },
     },
     connectedProxies: () => new Set(sync.connectedNodes),
+    inspector: dataplaneInspectorOf({ view: controllers.cache, snapshots, clientOf: (nodeId) => sync.clientOf(nodeId) }),
   };
 }
 

@@ -13,6 +13,7 @@ import type { ResourceStore } from '../store/store.js';
 import type { XdsEndpoint } from '../xds/bootstrap-config.js';
 import { registerBootstrapRoutes } from './bootstrap-routes.js';
 import { registerCatalogueRoutes } from './catalogue-routes.js';
+import { type DataplaneInspector, registerDataplaneInspectRoutes } from './dataplane-inspect-routes.js';
 import { registerDestinationInspectRoutes } from './destination-inspect-routes.js';
 import { registerInsightRoutes } from './insight-routes.js';
 import { registerMetrics } from './metrics.js';
@@ -35,6 +36,8 @@ export interface ApiServerOptions {
   readonly clock?: Clock;
   /** The bound ADS server, named in Dataplane bootstraps; absent on a global control plane. */
   readonly xds?: XdsEndpoint;
+  /** Explains proxies (`_destinations`, `_config`); absent on a global control plane. */
+  readonly dataplaneInspector?: DataplaneInspector;
 }
 
 export interface ApiServer {
@@ -75,6 +78,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   registerInsightRoutes(app, { manager: o.manager, store: o.store, clock: o.clock ?? systemClock });
   registerDestinationInspectRoutes(app, { manager: o.manager, store: o.store, admission: o.admission });
   registerBootstrapRoutes(app, { manager: o.manager, ...(o.xds ? { xds: o.xds } : {}) });
+  registerDataplaneInspectRoutes(app, { manager: o.manager, ...(o.dataplaneInspector ? { inspector: o.dataplaneInspector } : {}) });
   registerResourceRoutes(app, { manager: o.manager, admission: o.admission });
 
   await app.listen({ host: o.host, port: o.port });

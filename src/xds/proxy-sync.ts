@@ -92,6 +92,11 @@ export class ProxySync {
     return [...this.nodes.keys()].sort();
   }
 
+  /** How a connected node talks xDS (from its Node at connect); undefined when not connected. */
+  clientOf(nodeId: string): ProxyClient | undefined {
+    return this.nodes.get(nodeId)?.client;
+  }
+
   start(): void {
     this.unsubscribe ??= this.deps.cache.onChange((e) => this.onResourceChange(e));
   }
