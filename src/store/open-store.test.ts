@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ManualClock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
+import { type PostgresServer, startPostgres } from '../../test/support/postgres-server.js';
 import { MemoryStore } from './memory-store.js';
 import { DEFAULT_STORE_SPEC, openStore, parseStoreSpec } from './open-store.js';
+import { PostgresStore } from './postgres-store.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const ACCEPTED = "use 'memory', 'sqlite:PATH' (e.g. sqlite:./meshplane-data/meshplane.db) or 'postgres://...'";
@@ -53,7 +56,11 @@ describe('parseStoreSpec', () => {
 
 describe('openStore', () => {
   const dir = mkdtempSync(join(tmpdir(), 'meshplane-open-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  let server: PostgresServer | undefined;
+  after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await server?.stop();
+  });
 
   it('opens a memory store that uses the given clock', async () => {
     const store = await openStore('memory', { clock: new ManualClock('2026-05-05T00:00:00Z') });
@@ -72,16 +79,46 @@ describe('openStore', () => {
     assert.ok(existsSync(join(dir, 'state', 'mp.db')));
   });
 
-  it('refuses postgres for now, saying support is planned, without echoing the URL', async () => {
-    for (const url of ['postgres://user:pw@db:5432/mesh', 'postgresql://db/mesh']) {
-      await assert.rejects(openStore(url), (err: unknown) => {
+  it('opens postgres://... and postgresql://... as a PostgresStore that uses the given clock', async () => {
+    server ??= await startPostgres({ durable: false });
+    const url = await server.createDatabase('open_store');
+    for (const spec of [url, url.replace('postgres://', 'postgresql://')]) {
+      const store = await openStore(spec, { clock: new ManualClock('2026-05-05T00:00:00Z') });
+      assert.ok(store instanceof PostgresStore);
+      const name = spec.startsWith('postgresql:') ? 'second' : 'first';
+      const created = await store.create({ type: 'Mesh', mesh: '', name, labels: {}, spec: {} });
+      assert.equal(created.creationTime, '2026-05-05T00:00:00.000Z');
+      await store.close();
+    }
+  });
+
+  it('refuses an unreachable PostgreSQL server with a ConfigError naming --store, password hidden', async () => {
+    const port = await closedPort();
+    for (const [spec, shown] of [
+      [`postgres://meshplane:s3cret@127.0.0.1:${port}/mesh`, `postgres://meshplane:***@127.0.0.1:${port}/mesh`],
+      [`postgresql://127.0.0.1:${port}/mesh?user=mp&password=s3cret`, `postgresql://127.0.0.1:${port}/mesh?user=mp&password=***`],
+    ] as const) {
+      await assert.rejects(openStore(spec), (err: unknown) => {
         assert.ok(err instanceof ConfigError);
         assert.equal(
           err.message,
-          "--store postgres://... is not supported yet: PostgreSQL support is planned; for now use 'sqlite:PATH' (the default) or 'memory'",
+          `--store ${shown}: cannot open the PostgreSQL database (connect ECONNREFUSED 127.0.0.1:${port})`,
         );
+        assert.ok(!err.message.includes('s3cret'));
         return true;
       });
     }
   });
 });
+
+/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}

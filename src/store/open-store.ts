@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
 import { MemoryStore } from './memory-store.js';
+import { PostgresStore } from './postgres-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { ResourceStore } from './store.js';
 
@@ -40,7 +41,10 @@ function redact(spec: string): string {
   return spec.replace(/\/\/[^/@]*@/, '//***@');
 }
 
-/** Opens the store named by `--store`: `memory`, `sqlite:PATH` (relative to cwd) or `postgres://...`. */
+/**
+ * Opens the store named by `--store`: `memory`, `sqlite:PATH` (relative to cwd) or `postgres://...`
+ * (a PostgreSQL connection URL; the database must exist, its tables are created on first open).
+ */
 export async function openStore(spec: string, deps: OpenStoreDeps = {}): Promise<ResourceStore> {
   const parsed = parseStoreSpec(spec, deps.cwd);
   switch (parsed.kind) {
@@ -49,9 +53,7 @@ export async function openStore(spec: string, deps: OpenStoreDeps = {}): Promise
     case 'sqlite':
       return new SqliteStore(parsed.path, { clock: deps.clock });
     case 'postgres':
-      throw new ConfigError(
-        '--store postgres://... is not supported yet: PostgreSQL support is planned; ' +
-          "for now use 'sqlite:PATH' (the default) or 'memory'",
-      );
+      // Throws ConfigError naming --store (password hidden) when the server cannot be used.
+      return PostgresStore.open(parsed.url, { clock: deps.clock });
   }
 }

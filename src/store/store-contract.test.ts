@@ -1,16 +1,20 @@
 /**
- * The ResourceStore contract, run unchanged against every backend: memory, and SQLite on a real
- * file in a fresh temp folder. A behaviour difference between backends fails here.
+ * The ResourceStore contract, run unchanged against every backend: memory, SQLite on a real file
+ * in a fresh temp folder, and PostgreSQL on a real server (one per run of this file, started from
+ * the installed PostgreSQL; a fresh database per test). A behaviour difference between backends
+ * fails here.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { ManualClock } from '../core/clock.js';
 import { ResourceAlreadyExistsError, ResourceConflictError, ResourceNotFoundError } from '../core/errors.js';
 import type { NewResource, Resource } from '../core/resource.js';
+import { type PostgresServer, startPostgres } from '../../test/support/postgres-server.js';
 import { MemoryStore } from './memory-store.js';
+import { PostgresStore } from './postgres-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { ResourceStore, StoreEvent } from './store.js';
 
@@ -19,7 +23,14 @@ interface Opened {
   cleanup(): Promise<void>;
 }
 
-const BACKENDS: ReadonlyArray<{ name: string; open(clock: ManualClock): Opened }> = [
+let postgres: Promise<PostgresServer> | undefined;
+let postgresDatabases = 0;
+after(async () => {
+  // A server that failed to start has already failed every PostgreSQL test, saying why.
+  await (await postgres?.catch(() => undefined))?.stop();
+});
+
+const BACKENDS: ReadonlyArray<{ name: string; open(clock: ManualClock): Opened | Promise<Opened> }> = [
   {
     name: 'memory',
     open: (clock) => {
@@ -42,12 +53,31 @@ const BACKENDS: ReadonlyArray<{ name: string; open(clock: ManualClock): Opened }
       };
     },
   },
+  {
+    name: 'postgres',
+    open: async (clock) => {
+      postgres ??= startPostgres({ durable: false });
+      const server = await postgres;
+      postgresDatabases += 1;
+      const store = await PostgresStore.open(await server.createDatabase(`contract_${postgresDatabases}`), { clock });
+      return { store, cleanup: () => store.close() };
+    },
+  },
 ];
 
 const T0 = '2026-01-01T00:00:00.000Z';
 
 function ms(mesh: string, name: string, labels: Record<string, string> = {}, spec: unknown = { port: 80 }): NewResource {
   return { type: 'MeshService', mesh, name, labels, spec };
+}
+
+/** Polls `done` until it holds; fails after `deadlineMs`. */
+async function waitFor(done: () => boolean, what: string, deadlineMs = 5_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!done()) {
+    if (Date.now() > deadline) assert.fail(`timed out after ${deadlineMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 function names(items: readonly Resource[]): string[] {
@@ -60,9 +90,9 @@ for (const backend of BACKENDS) {
     let store: ResourceStore;
     let cleanup: () => Promise<void>;
 
-    beforeEach(() => {
+    beforeEach(async () => {
       clock = new ManualClock(T0);
-      ({ store, cleanup } = backend.open(clock));
+      ({ store, cleanup } = await backend.open(clock));
     });
     afterEach(async () => {
       await cleanup();
@@ -399,6 +429,8 @@ for (const backend of BACKENDS) {
         const seen: string[] = [];
         store.watch((e) => seen.push(e.resource.name));
         await store.create(ms('default', 'first'));
+        // A backend that talks to a server finishes the nested write after this await returns.
+        await waitFor(() => seen.length >= 2, 'the nested write');
         assert.deepEqual(seen, ['first', 'second']);
       });
     });
