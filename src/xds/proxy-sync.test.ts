@@ -122,6 +122,15 @@ describe('ProxySync', () => {
     assert.equal(h.snapshots.getSnapshot('default.client-7'), untouched);
   });
 
+  it('deleting a backend Dataplane regenerates the proxies that reached it (delete events carry no previous)', async () => {
+    const h = await fiftyProxies();
+    await h.store.delete({ type: 'Dataplane', mesh: 'default', name: 'backend-1' });
+    h.sync.flush();
+    assert.equal(h.sync.recomputations, 51 + 6, 'the 5 clients that reach backend, and the deleted proxy (its snapshot is cleared)');
+    assert.equal(h.snapshots.getSnapshot('default.backend-1'), undefined);
+    for (let i = 0; i < 5; i++) assert.equal(endpointCount(h, `default.client-${i}`, BACKEND_CLA), 0, `client-${i}`);
+  });
+
   it('a change batches: several events before the flush regenerate each affected proxy once', async () => {
     const h = await fiftyProxies();
     for (const address of ['10.0.0.21', '10.0.0.22', '10.0.0.23']) {

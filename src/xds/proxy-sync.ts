@@ -181,7 +181,9 @@ export class ProxySync {
   private affectedBy(e: StoreEvent): Iterable<string> {
     const r = e.resource;
     const after = e.op === 'delete' ? undefined : r;
-    const versions = [e.previous, after].filter((x): x is Resource => x !== undefined);
+    // A delete event carries the deleted resource itself (no `previous`): it is the version that
+    // tells which proxies reached it.
+    const versions = [e.previous, e.op === 'delete' ? r : after].filter((x): x is Resource => x !== undefined);
     switch (r.type) {
       case 'Mesh':
         return this.nodesOfMesh(r.name);
