@@ -63,6 +63,17 @@ describe('HTTP route plans', () => {
     ]);
   });
 
+  it('changed on purpose: a rule on every path (PathPrefix / or no path) comes after header-only and regex rules, which it would otherwise shadow', () => {
+    const routes = plan([
+      route('MeshHTTPRoute', 'r', [
+        { matches: [{ path: { type: 'PathPrefix', value: '/' } }], default: { backendRefs: [to('v1', 90), to('v2', 10)] } },
+        { matches: [{ headers: [{ type: 'Exact', name: 'x-team', value: 'b' }] }], default: { backendRefs: [to('v2')] } },
+        { matches: [{ path: { type: 'RegularExpression', value: '^/admin/.*' } }], default: { backendRefs: [to('v1')] } },
+      ]),
+    ]).http;
+    assert.deepEqual(describeRoutes(routes), ['RegularExpression:^/admin/.* -> v1=1', 'any[h:x-team] -> v2=1', 'PathPrefix:/ -> v1=90+v2=10']);
+  });
+
   it('rules with the same matches merge across routes: the later route (in merge order) replaces what it sets', () => {
     const catchAll = [{ path: { type: 'PathPrefix', value: '/' } }];
     const routes = plan([
