@@ -17,6 +17,7 @@ import { type DataplaneInspector, registerDataplaneInspectRoutes } from './datap
 import { registerDestinationInspectRoutes } from './destination-inspect-routes.js';
 import { registerInsightRoutes } from './insight-routes.js';
 import { registerMetrics } from './metrics.js';
+import { registerMigrationRoutes } from './migration-routes.js';
 import { problemFor, routeNotFound } from './problem.js';
 import { registerResourceRoutes } from './resource-routes.js';
 
@@ -78,6 +79,13 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   registerInsightRoutes(app, { manager: o.manager, store: o.store, clock: o.clock ?? systemClock });
   registerDestinationInspectRoutes(app, { manager: o.manager, store: o.store, admission: o.admission });
   registerBootstrapRoutes(app, { manager: o.manager, ...(o.xds ? { xds: o.xds } : {}) });
+  registerMigrationRoutes(app, {
+    manager: o.manager,
+    store: o.store,
+    admission: o.admission,
+    federatedZone: o.admission.mode === 'zone' && typeof o.config.globalKdsAddress === 'string',
+    ...(o.clock ? { clock: o.clock } : {}),
+  });
   registerDataplaneInspectRoutes(app, { manager: o.manager, ...(o.dataplaneInspector ? { inspector: o.dataplaneInspector } : {}) });
   registerResourceRoutes(app, { manager: o.manager, admission: o.admission });
 

@@ -1,5 +1,5 @@
 /**
- * The `meshplane` command line: run, apply, get, delete, dataplane, inspect, version. Wiring of the CLI only; the
+ * The `meshplane` command line: run, apply, get, delete, dataplane, migrate, inspect, version. Wiring of the CLI only; the
  * control plane itself is wired in src/main.ts. Usage errors (unknown flag, bad value, missing
  * argument) exit with 2, failed commands with 1.
  */
@@ -10,6 +10,7 @@ import { registerApplyCommand } from './commands/apply.js';
 import { registerDataplaneCommand } from './commands/dataplane.js';
 import { registerDeleteCommand } from './commands/delete.js';
 import { registerGetCommand } from './commands/get.js';
+import { registerMigrateCommand } from './commands/migrate.js';
 import { registerInspectCommand } from './commands/inspect.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerVersionCommand } from './commands/version.js';
@@ -44,6 +45,7 @@ function buildProgram(ctx: CliContext): Command {
   registerGetCommand(program, ctx);
   registerDeleteCommand(program, ctx);
   registerDataplaneCommand(program, ctx);
+  registerMigrateCommand(program, ctx);
   registerInspectCommand(program, ctx);
   registerVersionCommand(program, ctx);
   return program;
