@@ -2,17 +2,19 @@
  * Gives every MeshService and MeshMultiZoneService (local and synced) its hostnames from the
  * HostnameGenerators (semantics 5.5) when any of them changes. Owns `status.addresses` and
  * `status.hostnameGenerators` and nothing else: VIPs, proxy counts and conditions written by
- * other controllers are carried over from the latest stored version.
+ * other controllers are carried over from the latest stored version. A changed target costs its own
+ * renders and the targets it shares a hostname with (HostnameBook); a changed generator, all.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { type Registry, Summary } from 'prom-client';
 import { ResourceConflictError, ResourceNotFoundError } from '../core/errors.js';
-import { keyString, type Resource } from '../core/resource.js';
-import { assignHostnames, type HostnameAssignment, holdsAssignment, type TemplateCache } from '../resources/hostname-generator/assign.js';
+import { keyOf, keyString, type Resource, type ResourceKey } from '../core/resource.js';
+import { type HostnameAssignment, holdsAssignment, type TemplateCache } from '../resources/hostname-generator/assign.js';
 import type { HostnameGeneratorSpec } from '../resources/hostname-generator/types.js';
 import type { ResourceStore, StoreEvent } from '../store/store.js';
 import type { Controller, ReconcileResult } from './controller.js';
+import { HostnameBook } from './hostname-book.js';
 import type { ResourceCache } from './resource-cache.js';
 
 const TARGET_KINDS = ['MeshService', 'MeshMultiZoneService'];
@@ -24,6 +26,9 @@ export class HostnameController implements Controller {
   readonly name = 'hostname-generator';
   private readonly templates: TemplateCache = new Map();
   private readonly duration: Summary;
+  /** Assignments kept current target by target; rebuilt when a generator changes. */
+  private book: HostnameBook | undefined;
+  private readonly dirty = new Map<string, ResourceKey>();
 
   constructor(
     private readonly deps: {
@@ -43,31 +48,55 @@ export class HostnameController implements Controller {
 
   /** Generators always; targets when something a template reads, or our own output, changed. */
   wakesOn(e: StoreEvent): boolean {
-    if (e.resource.type === 'HostnameGenerator') return true;
+    if (e.resource.type === 'HostnameGenerator') {
+      this.book = undefined;
+      return true;
+    }
     if (!TARGET_KINDS.includes(e.resource.type)) return false;
-    if (e.op !== 'update' || !e.previous) return true;
-    return (
+    const relevant =
+      e.op !== 'update' ||
+      !e.previous ||
       !isDeepStrictEqual(e.previous.labels, e.resource.labels) ||
       e.previous.creationTime !== e.resource.creationTime ||
-      !isDeepStrictEqual(ownFields(e.previous), ownFields(e.resource))
-    );
+      !isDeepStrictEqual(ownFields(e.previous), ownFields(e.resource));
+    if (relevant) this.dirty.set(keyString(e.resource), keyOf(e.resource));
+    return relevant;
   }
 
   async reconcile(): Promise<ReconcileResult> {
     const started = performance.now();
     const { cache } = this.deps;
-    const targets = TARGET_KINDS.flatMap((t) => cache.list(t));
-    const assigned = assignHostnames({
-      generators: cache.list('HostnameGenerator') as Resource<HostnameGeneratorSpec>[],
-      targets,
-      localZone: this.deps.zone,
-      templates: this.templates,
-    });
-    for (const t of targets) {
-      const want = assigned.get(keyString(t));
-      if (want && !holdsAssignment(t.status as HostnameStatus | undefined, want)) await this.write(t, want);
+    let book = this.book;
+    let todo: Iterable<string>;
+    if (book === undefined) {
+      book = new HostnameBook(this.deps.zone, this.templates);
+      book.reset(cache.list('HostnameGenerator') as Resource<HostnameGeneratorSpec>[], TARGET_KINDS.flatMap((t) => cache.list(t)));
+      this.book = book;
+      this.dirty.clear();
+      todo = book.keys();
+    } else {
+      const affected = new Set<string>();
+      for (const key of this.dirty.values()) {
+        const target = cache.get(key);
+        for (const a of target ? book.put(target) : book.remove(key)) affected.add(a);
+      }
+      this.dirty.clear();
+      todo = affected;
     }
-    this.duration.observe(performance.now() - started);
+    try {
+      for (const k of todo) {
+        const known = book.target(k);
+        const t = known && cache.get(known);
+        const want = book.assignment(k);
+        if (t && want && !holdsAssignment(t.status as HostnameStatus | undefined, want)) await this.write(t, want);
+      }
+    } catch (err) {
+      // The retry the runner schedules starts over: everything is checked again.
+      this.book = undefined;
+      throw err;
+    } finally {
+      this.duration.observe(performance.now() - started);
+    }
     return {};
   }
 

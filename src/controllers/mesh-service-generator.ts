@@ -1,16 +1,18 @@
 /**
- * Universal MeshService generation (semantics 2, A.3), event-driven: a changed Dataplane, Mesh or
- * MeshService re-plans its mesh with `generateMeshServices` and applies the plan. Grace periods
- * are deadlines handed to the runner, not a polling interval. Port conflicts and skipped values are
- * logged once when they appear (and when they go away), and kept in metrics while they last.
+ * Universal MeshService generation (semantics 2, A.3), event-driven: a changed Dataplane or
+ * MeshService re-plans only the `kuma.io/service` values it carries or names (from their own
+ * Dataplanes, found through an index), a changed Mesh re-plans the mesh; `generateMeshServices`
+ * decides and the plan is applied. Grace periods are per-service deadlines handed to the runner,
+ * not a polling interval. Port conflicts and skipped values are logged once when they appear (and
+ * when they go away), and kept in metrics while they last.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
-import { Counter, Gauge, type Registry, Summary } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { ResourceAlreadyExistsError, ResourceConflictError, ResourceNotFoundError } from '../core/errors.js';
 import type { Resource, ResourceKey } from '../core/resource.js';
 import { LABEL } from '../core/well-known-labels.js';
-import type { DataplaneSpec } from '../resources/dataplane/types.js';
+import { type DataplaneSpec, serviceTagsOf } from '../resources/dataplane/types.js';
 import { type MeshSpec, meshServicesModeOf } from '../resources/mesh/types.js';
 import {
   type GenerationPlan,
@@ -22,26 +24,25 @@ import {
 } from '../resources/mesh-service/generate.js';
 import type { ResourceStore, StoreEvent, UpdateRequest } from '../store/store.js';
 import type { Controller, ReconcileResult } from './controller.js';
+import { GenerationReport, type GeneratorMetrics, generatorMetrics } from './generation-report.js';
 import type { ResourceCache } from './resource-cache.js';
+import { ServiceDataplaneIndex } from './service-dataplane-index.js';
 
 export const MESH_SERVICE_GENERATOR_KINDS: readonly string[] = ['Mesh', 'Dataplane', 'MeshService'];
 const ATTEMPTS = 5;
 
-interface GeneratorMetrics {
-  readonly pass: Summary;
-  readonly conflicts: Gauge;
-  readonly conflictsFound: Counter;
-  readonly skipped: Gauge<'kind'>;
-  readonly writes: Counter<'op'>;
-}
+/** Per mesh: every service (a full re-plan of the mesh) or the `kuma.io/service` values that changed. */
+type Dirty = Map<string, Set<string> | 'all'>;
 
 export class MeshServiceGenerator implements Controller {
   readonly name = 'meshservice-generator';
-  private dirty: Set<string> | 'all' = 'all';
+  private dirty: Dirty | 'all' = 'all';
+  /** `<mesh>\0<service>` -> epoch ms when its grace period ends. */
   private readonly deadlines = new Map<string, number>();
-  private readonly conflicts = new Map<string, string>();
-  private readonly skipped = new Map<string, string>();
+  private readonly report: GenerationReport;
   private readonly metrics: GeneratorMetrics;
+  /** Built on the first pass from the cache, then kept current from events. */
+  private byService: ServiceDataplaneIndex | undefined;
 
   constructor(
     private readonly deps: {
@@ -54,61 +55,103 @@ export class MeshServiceGenerator implements Controller {
     },
   ) {
     this.metrics = generatorMetrics(deps.metrics);
+    this.report = new GenerationReport(deps.logger, this.metrics);
   }
 
   wakesOn(e: StoreEvent): boolean {
     const r = e.resource;
-    let relevant = r.type === 'Dataplane' || r.type === 'Mesh';
-    if (r.type === 'MeshService') {
-      relevant =
-        e.op !== 'update' ||
-        !e.previous ||
-        !isDeepStrictEqual(e.previous.labels, r.labels) ||
-        !isDeepStrictEqual(portsAndSelector(e.previous), portsAndSelector(r)) ||
-        !isDeepStrictEqual(conflictOf(e.previous), conflictOf(r));
+    if (r.type === 'Mesh') {
+      this.markMesh(r.name);
+      return true;
     }
-    if (relevant && this.dirty !== 'all') this.dirty.add(r.type === 'Mesh' ? r.name : r.mesh);
+    if (r.type === 'Dataplane') {
+      for (const dp of [e.previous, r]) for (const service of dp ? serviceTagsOf(dp.spec as DataplaneSpec) : []) this.markService(r.mesh, service);
+      this.byService?.apply(e);
+      return true;
+    }
+    if (r.type !== 'MeshService') return false;
+    const relevant =
+      e.op !== 'update' ||
+      !e.previous ||
+      !isDeepStrictEqual(e.previous.labels, r.labels) ||
+      !isDeepStrictEqual(portsAndSelector(e.previous), portsAndSelector(r)) ||
+      !isDeepStrictEqual(conflictOf(e.previous), conflictOf(r));
+    if (relevant) this.markService(r.mesh, r.name);
     return relevant;
   }
 
   async reconcile(now: Date): Promise<ReconcileResult> {
     const started = performance.now();
-    const dirty = this.dirty;
-    this.dirty = new Set();
-    const meshes = new Map(this.deps.cache.list('Mesh').map((m) => [m.name, m as Resource<MeshSpec>]));
-    const todo = new Set(dirty === 'all' ? meshes.keys() : dirty);
-    for (const [mesh, at] of this.deadlines) if (at <= now.getTime()) todo.add(mesh);
+    const todo: Dirty = this.dirty === 'all' ? new Map(this.deps.cache.list('Mesh').map((m) => [m.name, 'all'])) : this.dirty;
+    this.dirty = new Map();
+    this.byService ??= new ServiceDataplaneIndex(this.deps.cache.list('Dataplane'));
+    for (const [key, at] of this.deadlines) {
+      if (at > now.getTime()) continue;
+      const [mesh = '', service = ''] = key.split('\u0000');
+      const set = todo.get(mesh);
+      if (set !== 'all') todo.set(mesh, (set ?? new Set()).add(service));
+    }
     try {
-      for (const name of todo) {
-        const mesh = meshes.get(name);
-        this.deadlines.delete(name);
-        if (!mesh) {
-          this.report(name, undefined);
-          continue;
-        }
-        const plan = generateMeshServices({
-          mesh: name,
-          mode: meshServicesModeOf(mesh.spec),
-          zone: this.deps.zone,
-          dataplanes: this.deps.cache.list('Dataplane', name) as Resource<DataplaneSpec>[],
-          existing: this.deps.cache.list('MeshService', name) as MeshServiceResource[],
-          now,
-          ...(this.deps.deletionGracePeriodMs !== undefined ? { gracePeriodMs: this.deps.deletionGracePeriodMs } : {}),
-        });
-        this.report(name, plan);
-        await this.apply(plan);
-        if (plan.nextRunAt) this.deadlines.set(name, plan.nextRunAt.getTime());
+      for (const [mesh, services] of todo) {
+        await this.planMesh(mesh, services, now);
+        todo.delete(mesh);
       }
     } catch (err) {
       // Whatever was not finished is planned again on the retry the runner schedules.
-      const pending = this.dirty as Set<string> | 'all';
-      if (pending !== 'all') for (const m of todo) pending.add(m);
+      for (const [mesh, services] of todo) {
+        if (services === 'all') this.markMesh(mesh);
+        else for (const s of services) this.markService(mesh, s);
+      }
       throw err;
     } finally {
       this.metrics.pass.observe(performance.now() - started);
     }
     const next = Math.min(...this.deadlines.values());
     return Number.isFinite(next) ? { nextRunAt: new Date(next) } : {};
+  }
+
+  /** Plans the given services of one mesh (or all of it) and carries the plan out. */
+  private async planMesh(name: string, services: Set<string> | 'all', now: Date): Promise<void> {
+    const { cache } = this.deps;
+    const mesh = cache.get({ type: 'Mesh', mesh: '', name }) as Resource<MeshSpec> | undefined;
+    for (const key of [...this.deadlines.keys()]) {
+      if (key.startsWith(`${name}\u0000`) && (services === 'all' || services.has(key.slice(name.length + 1)))) this.deadlines.delete(key);
+    }
+    if (!mesh) {
+      this.report.planned(name, services, undefined);
+      return;
+    }
+    const plan = generateMeshServices({
+      mesh: name,
+      mode: meshServicesModeOf(mesh.spec),
+      zone: this.deps.zone,
+      dataplanes: services === 'all' ? (cache.list('Dataplane', name) as Resource<DataplaneSpec>[]) : (this.byService?.dataplanesOf(name, services) ?? []),
+      existing: services === 'all' ? (cache.list('MeshService', name) as MeshServiceResource[]) : this.meshServicesNamed(name, services),
+      now,
+      ...(services === 'all' ? {} : { services }),
+      ...(this.deps.deletionGracePeriodMs !== undefined ? { gracePeriodMs: this.deps.deletionGracePeriodMs } : {}),
+    });
+    this.report.planned(name, services, plan);
+    await this.apply(plan);
+    for (const [service, at] of plan.deadlines) this.deadlines.set(`${name}\u0000${service}`, at);
+  }
+
+  private markMesh(mesh: string): void {
+    if (this.dirty !== 'all') this.dirty.set(mesh, 'all');
+  }
+
+  private markService(mesh: string, service: string): void {
+    if (this.dirty === 'all') return;
+    const set = this.dirty.get(mesh);
+    if (set === 'all') return;
+    this.dirty.set(mesh, (set ?? new Set()).add(service));
+  }
+
+  private meshServicesNamed(mesh: string, names: ReadonlySet<string>): MeshServiceResource[] {
+    return [...names].flatMap((name) => {
+      const ms = this.deps.cache.get({ type: 'MeshService', mesh, name });
+      return ms ? [ms as MeshServiceResource] : [];
+    });
   }
 
   private async apply(plan: GenerationPlan): Promise<void> {
@@ -175,34 +218,6 @@ export class MeshServiceGenerator implements Controller {
     }
     return false;
   }
-
-  /** Logs what is new or gone since the last plan of this mesh and refreshes the gauges. */
-  private report(mesh: string, plan: GenerationPlan | undefined): void {
-    const { logger } = this.deps;
-    const conflicts = new Map((plan?.conflicts ?? []).map((c) => [`${mesh}/${c.service}`, c]));
-    for (const [key, c] of conflicts) {
-      if (this.conflicts.get(key) === c.message) continue;
-      this.conflicts.set(key, c.message);
-      this.metrics.conflictsFound.inc();
-      logger.warn({ mesh, meshService: c.service, dataplanes: c.dataplanes, detail: c.message }, 'Port conflict, ports must be identical across Dataplane inbounds grouped into a single MeshService');
-    }
-    for (const key of [...this.conflicts.keys()]) {
-      if (key.startsWith(`${mesh}/`) && !conflicts.has(key)) {
-        this.conflicts.delete(key);
-        logger.info({ mesh, meshService: key.slice(mesh.length + 1) }, 'port conflict resolved');
-      }
-    }
-    const skipped = new Map((plan?.skipped ?? []).map((s) => [JSON.stringify([mesh, s.kind, s.service, s.reason]), s]));
-    for (const [key, s] of skipped) {
-      if (this.skipped.has(key)) continue;
-      this.skipped.set(key, s.kind);
-      logger.warn({ mesh, kind: s.kind, service: s.service, dataplanes: s.dataplanes }, s.reason);
-    }
-    for (const key of [...this.skipped.keys()]) if ((JSON.parse(key) as string[])[0] === mesh && !skipped.has(key)) this.skipped.delete(key);
-    this.metrics.conflicts.set(this.conflicts.size);
-    this.metrics.skipped.reset();
-    for (const kind of this.skipped.values()) this.metrics.skipped.inc({ kind });
-  }
 }
 
 /** The generator's fields of `planned` put onto the latest stored version (if still ours). */
@@ -230,16 +245,4 @@ function portsAndSelector(r: Resource): unknown {
 
 function conflictOf(r: Resource): unknown {
   return (r.status as MeshServiceResource['status'])?.conditions?.find((c) => c.type === PORT_CONFLICT);
-}
-
-function generatorMetrics(registry: Registry | undefined): GeneratorMetrics {
-  const registers = registry ? [registry] : [];
-  const get = <T>(name: string, make: () => T): T => (registry?.getSingleMetric(name) as T | undefined) ?? make();
-  return {
-    pass: get('component_meshservice_generator', () => new Summary({ name: 'component_meshservice_generator', help: 'Duration in milliseconds of one MeshService generator pass', registers })),
-    conflicts: get('meshplane_meshservice_port_conflicts', () => new Gauge({ name: 'meshplane_meshservice_port_conflicts', help: 'Generated MeshServices whose Dataplanes currently disagree on ports', registers })),
-    conflictsFound: get('meshplane_meshservice_port_conflicts_found_total', () => new Counter({ name: 'meshplane_meshservice_port_conflicts_found_total', help: 'Port conflicts found (or changed) by the MeshService generator', registers })),
-    skipped: get('meshplane_meshservice_generator_skipped', () => new Gauge({ name: 'meshplane_meshservice_generator_skipped', help: 'Things the MeshService generator currently skips, by kind (invalid kuma.io/service values, name clashes with MeshServices it does not manage, unsupported protocols, duplicate port names)', labelNames: ['kind'] as const, registers })),
-    writes: get('meshplane_meshservice_generator_writes_total', () => new Counter({ name: 'meshplane_meshservice_generator_writes_total', help: 'MeshService writes by the generator, by operation', labelNames: ['op'] as const, registers })),
-  };
 }

@@ -8,7 +8,8 @@ import type { ResourceStore, StoreEvent, StoreListener } from '../store/store.js
 import { StoreListeners } from '../store/listeners.js';
 
 export class ResourceCache {
-  private readonly byType = new Map<string, Map<string, Resource>>();
+  /** Type -> mesh -> key -> resource: listing one mesh costs that mesh, not the whole zone. */
+  private readonly byType = new Map<string, Map<string, Map<string, Resource>>>();
   private readonly listeners = new StoreListeners();
   private unsubscribe: (() => void) | undefined;
 
@@ -39,12 +40,16 @@ export class ResourceCache {
   }
 
   list(type: string, mesh?: string): Resource[] {
-    const all = [...(this.byType.get(type)?.values() ?? [])];
-    return mesh === undefined ? all : all.filter((r) => r.mesh === mesh);
+    const meshes = this.byType.get(type);
+    if (meshes === undefined) return [];
+    if (mesh !== undefined) return [...(meshes.get(mesh)?.values() ?? [])];
+    const out: Resource[] = [];
+    for (const resources of meshes.values()) for (const r of resources.values()) out.push(r);
+    return out;
   }
 
   get(key: ResourceKey): Resource | undefined {
-    return this.byType.get(key.type)?.get(keyString(key));
+    return this.byType.get(key.type)?.get(key.mesh)?.get(keyString(key));
   }
 
   /** Called after the cache has taken in a change. */
@@ -56,7 +61,9 @@ export class ResourceCache {
     const current = this.get(e.resource);
     if (e.op === 'delete') {
       if (current && current.version > e.resource.version) return;
-      this.byType.get(e.resource.type)?.delete(keyString(e.resource));
+      const resources = this.byType.get(e.resource.type)?.get(e.resource.mesh);
+      resources?.delete(keyString(e.resource));
+      if (resources?.size === 0) this.byType.get(e.resource.type)?.delete(e.resource.mesh);
     } else {
       // Events replayed after the initial load may be older than what the load saw.
       if (current && current.version >= e.resource.version && current.creationTime === e.resource.creationTime) return;
@@ -66,6 +73,10 @@ export class ResourceCache {
   }
 
   private put(r: Resource): void {
-    this.byType.get(r.type)?.set(keyString(r), r);
+    const meshes = this.byType.get(r.type);
+    if (meshes === undefined) return;
+    const resources = meshes.get(r.mesh) ?? new Map<string, Resource>();
+    meshes.set(r.mesh, resources);
+    resources.set(keyString(r), r);
   }
 }

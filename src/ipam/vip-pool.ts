@@ -35,6 +35,8 @@ export class VipPool {
   /** Address offset -> epoch ms when its hold ends. Disjoint from `reserved`. */
   private readonly held = new Map<bigint, number>();
   private cursor = 0n;
+  /** For `allocateLowest`: no address below this one is free (every one is in use, held or excluded). */
+  private lowWater = 0n;
 
   constructor(options: VipPoolOptions) {
     this.range = parseCidr(options.cidr);
@@ -101,19 +103,35 @@ export class VipPool {
     return { ok: false, error: `could not allocate a VIP from ${this.cidr}: all ${this.capacity} addresses are in use or on hold` };
   }
 
+  /**
+   * What `allocate` gives on a pool that never handed anything out (cursor at the start): the
+   * lowest address neither in use nor on hold. Expired holds end first. Costs the addresses
+   * skipped since the last call, not the whole pool.
+   */
+  allocateLowest(now: Date): AllocationResult {
+    this.expireHolds(now);
+    this.cursor = this.lowWater;
+    const result = this.allocate(now);
+    if (result.ok) this.lowWater = (this.offset(result.ip) ?? -1n) + 1n;
+    return result;
+  }
+
   /** Takes an address out of use and holds it; returns when the hold ends, or undefined if it was not in use. */
   release(ip: string, now: Date): Date | undefined {
     const off = this.offset(ip);
     if (off === undefined || !this.reserved.delete(off)) return undefined;
     const until = now.getTime() + this.holdMs;
     if (this.holdMs > 0) this.held.set(off, until);
+    else this.freed(off);
     return new Date(until);
   }
 
   /** Frees an address at once, without a hold (for one that was never published). */
   unreserve(ip: string): boolean {
     const off = this.offset(ip);
-    return off !== undefined && this.reserved.delete(off);
+    if (off === undefined || !this.reserved.delete(off)) return false;
+    this.freed(off);
+    return true;
   }
 
   /** Restores a hold (read back from the store after a restart). Refused for an address in use. */
@@ -130,6 +148,7 @@ export class VipPool {
     for (const [off, until] of this.held) {
       if (until <= now.getTime()) {
         this.held.delete(off);
+        this.freed(off);
         freed.push(ipAt(this.range, off));
       }
     }
@@ -148,6 +167,10 @@ export class VipPool {
 
   stats(): { readonly inUse: number; readonly onHold: number; readonly capacity: bigint } {
     return { inUse: this.reserved.size, onHold: this.held.size, capacity: this.capacity };
+  }
+
+  private freed(off: bigint): void {
+    if (off < this.lowWater) this.lowWater = off;
   }
 
   private inUseOrHeld(): bigint {

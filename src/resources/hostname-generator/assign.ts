@@ -42,12 +42,12 @@ export interface HostnameAssignment {
   readonly hostnameGenerators: HostnameGeneratorStatusEntry[];
 }
 
-type Generator = Pick<Resource<HostnameGeneratorSpec>, 'name' | 'labels' | 'creationTime' | 'spec'>;
+export type HostnameGeneratorInput = Pick<Resource<HostnameGeneratorSpec>, 'name' | 'labels' | 'creationTime' | 'spec'>;
 
 /** Template text -> parsed template or its error; callers may keep one across passes. */
 export type TemplateCache = Map<string, ReturnType<typeof parseHostnameTemplate>>;
 
-export function compareGenerators(a: Generator, b: Generator): number {
+export function compareGenerators(a: HostnameGeneratorInput, b: HostnameGeneratorInput): number {
   const az = a.labels[LABEL.origin] === 'zone';
   const bz = b.labels[LABEL.origin] === 'zone';
   if (az !== bz) return az ? -1 : 1;
@@ -66,31 +66,36 @@ function sortedByAge(targets: readonly HostnameTarget[]): HostnameTarget[] {
     .map((x) => x.t);
 }
 
-function compareByAge(a: { creationTime: string; name: string }, b: { creationTime: string; name: string }): number {
+export function compareByAge(a: { creationTime: string; name: string }, b: { creationTime: string; name: string }): number {
   const ta = Date.parse(a.creationTime);
   const tb = Date.parse(b.creationTime);
   if (ta !== tb) return ta < tb ? -1 : 1;
   return compareText(a.name, b.name);
 }
 
-function compareText(a: string, b: string): number {
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const generated = (): HostnameGeneratorCondition => ({ type: 'Generated', status: 'True', reason: 'Generated', message: '' });
-const failed = (reason: 'TemplateError' | 'Collision', message: string): HostnameGeneratorCondition => ({
+export const generatedCondition = (): HostnameGeneratorCondition => ({ type: 'Generated', status: 'True', reason: 'Generated', message: '' });
+export const failedCondition = (reason: 'TemplateError' | 'Collision', message: string): HostnameGeneratorCondition => ({
   type: 'Generated',
   status: 'False',
   reason,
   message,
 });
 
+/** What a target that lost `hostname` to `holder` (same kind and mesh) is told. */
+export function collisionCondition(type: string, holder: string, hostname: string): HostnameGeneratorCondition {
+  return failedCondition('Collision', `Hostname collision with ${type} ${holder}: ${hostname} is already taken`);
+}
+
 /**
  * Hostnames for every target, keyed by `keyString(target)`. Collisions are per kind and per mesh;
  * one service getting the same hostname from two generators is not a collision.
  */
 export function assignHostnames(input: {
-  readonly generators: readonly Generator[];
+  readonly generators: readonly HostnameGeneratorInput[];
   readonly targets: readonly HostnameTarget[];
   readonly localZone: string;
   readonly templates?: TemplateCache;
@@ -155,14 +160,14 @@ function decide(
   owners: Map<string, HostnameTarget>,
 ): { hostname?: string; condition: HostnameGeneratorCondition } {
   const rendered = render(parsed, t, localZone);
-  if (!rendered.ok) return { condition: failed('TemplateError', rendered.error) };
+  if (!rendered.ok) return { condition: failedCondition('TemplateError', rendered.error) };
   const slot = `${t.type}\u0000${t.mesh}\u0000${rendered.hostname}`;
   const holder = owners.get(slot);
   if (holder && holder.name !== t.name) {
-    return { condition: failed('Collision', `Hostname collision with ${t.type} ${holder.name}: ${rendered.hostname} is already taken`) };
+    return { condition: collisionCondition(t.type, holder.name, rendered.hostname) };
   }
   owners.set(slot, t);
-  return { hostname: rendered.hostname, condition: generated() };
+  return { hostname: rendered.hostname, condition: generatedCondition() };
 }
 
 /** Renders with Kuma's error texts; a result that is not a DNS name is an error too. */

@@ -38,6 +38,12 @@ export interface GenerateInput {
   readonly existing: readonly MeshServiceResource[];
   readonly now: Date;
   readonly gracePeriodMs?: number;
+  /**
+   * Plan only these `kuma.io/service` values (and MeshServices of these names). Each service is
+   * planned from its own Dataplanes and MeshService alone, so a plan over some services says for
+   * them exactly what a plan over the whole mesh would.
+   */
+  readonly services?: ReadonlySet<string>;
 }
 
 export type SkipKind = 'InvalidServiceName' | 'NotManagedByGenerator' | 'UnsupportedProtocol' | 'DuplicatePortName' | 'InvalidSpec';
@@ -63,6 +69,8 @@ export interface GenerationPlan {
   readonly skipped: Skipped[];
   /** The earliest grace-period expiry still pending: run again then. */
   readonly nextRunAt?: Date;
+  /** Every pending grace-period expiry, by MeshService name (epoch ms). */
+  readonly deadlines: ReadonlyMap<string, number>;
 }
 
 /** One port as a Dataplane offers it; `name` only when the inbound names it. */
@@ -87,14 +95,16 @@ export function isGenerated(r: { readonly labels: Labels }): boolean {
 }
 
 export function generateMeshServices(input: GenerateInput): GenerationPlan {
-  const plan = { create: [], update: [], delete: [], conflicts: [], skipped: [] } as Mutable<GenerationPlan>;
+  const deadlines = new Map<string, number>();
+  const plan = { create: [], update: [], delete: [], conflicts: [], skipped: [], deadlines } as Mutable<GenerationPlan>;
   const skipped = new SkipCollector();
   const grace = input.gracePeriodMs ?? DEFAULT_DELETION_GRACE_PERIOD_MS;
   const enabled = input.mode !== 'Disabled';
-  const offers = enabled ? collectOffers(input.dataplanes, skipped) : new Map<string, Offer[]>();
-  let nextRunAt: number | undefined;
+  const only = input.services;
+  const offers = enabled ? collectOffers(input.dataplanes, skipped, only) : new Map<string, Offer[]>();
+  const existing = only ? input.existing.filter((ms) => only.has(ms.name)) : input.existing;
 
-  for (const ms of [...input.existing].sort((a, b) => cmp(a.name, b.name))) {
+  for (const ms of [...existing].sort((a, b) => cmp(a.name, b.name))) {
     const entries = offers.get(ms.name);
     offers.delete(ms.name);
     if (!isGenerated(ms)) {
@@ -117,11 +127,11 @@ export function generateMeshServices(input: GenerateInput): GenerationPlan {
       const labels = { ...ms.labels, [LABEL.deletionGracePeriodStartedAt]: input.now.toISOString() };
       const status = withCondition(ms.status, PORT_CONFLICT, undefined);
       plan.update.push({ resource: updateOf(ms, labels, ms.spec, status), reasons: ['deletion grace period started: no Dataplane has this kuma.io/service'] });
-      nextRunAt = min(nextRunAt, input.now.getTime() + grace + 1);
+      deadlines.set(ms.name, input.now.getTime() + grace + 1);
     } else if (input.now.getTime() - started > grace) {
       plan.delete.push({ key: keyOf(ms), version: ms.version, reason: 'deletion grace period ended with no Dataplane for this kuma.io/service' });
     } else {
-      nextRunAt = min(nextRunAt, started + grace + 1);
+      deadlines.set(ms.name, started + grace + 1);
     }
   }
 
@@ -140,7 +150,8 @@ export function generateMeshServices(input: GenerateInput): GenerationPlan {
     });
   }
   plan.skipped.push(...skipped.items());
-  return nextRunAt === undefined ? plan : { ...plan, nextRunAt: new Date(nextRunAt) };
+  const nextRunAt = Math.min(...deadlines.values());
+  return Number.isFinite(nextRunAt) ? { ...plan, nextRunAt: new Date(nextRunAt) } : plan;
 }
 
 function planUpdate(input: GenerateInput, ms: MeshServiceResource, entries: Offer[], plan: Mutable<GenerationPlan>, skipped: SkipCollector): void {
@@ -179,7 +190,7 @@ export function sameCondition(a: HostnameGeneratorCondition | undefined, b: Host
 }
 
 /** Per `kuma.io/service` value, what each Dataplane offers, oldest Dataplane first. */
-function collectOffers(dataplanes: readonly Resource<DataplaneSpec>[], skipped: SkipCollector): Map<string, Offer[]> {
+function collectOffers(dataplanes: readonly Resource<DataplaneSpec>[], skipped: SkipCollector, only: ReadonlySet<string> | undefined): Map<string, Offer[]> {
   const offers = new Map<string, Offer[]>();
   const sorted = dataplanes
     .map((dp) => ({ dp, t: Date.parse(dp.creationTime) }))
@@ -189,7 +200,7 @@ function collectOffers(dataplanes: readonly Resource<DataplaneSpec>[], skipped: 
     const byService = new Map<string, Map<number, OfferedPort>>();
     for (const inbound of inboundsOf(dp.spec)) {
       const service = inbound.tags?.[SERVICE_TAG];
-      if (!service || inbound.port === undefined) continue;
+      if (!service || inbound.port === undefined || (only && !only.has(service))) continue;
       const errors = dns1035LabelErrors(service);
       if (errors.length > 0) {
         skipped.add('InvalidServiceName', service, [dp.name], `couldn't generate MeshService from kuma.io/service ${JSON.stringify(service)}, contains invalid characters: ${errors.join('; ')}`);
@@ -376,5 +387,4 @@ class SkipCollector {
 
 const keyOf = (r: ResourceKey): ResourceKey => ({ type: r.type, mesh: r.mesh, name: r.name });
 const cmp = <T extends string | number>(a: T, b: T): number => (a < b ? -1 : a > b ? 1 : 0);
-const min = (a: number | undefined, b: number): number => (a === undefined ? b : Math.min(a, b));
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -50,29 +50,44 @@ export function inboundsForPort(dp: DataplaneResource, port: Pick<MeshServicePor
 
 /**
  * Dataplanes indexed so that selecting for many services costs about the matches, not
- * services x Dataplanes: by mesh, by name, by label pair and by inbound tag pair.
+ * services x Dataplanes: by mesh, by name, by label pair and by inbound tag pair. Built once from
+ * a list, or kept current with `put` / `remove` (a controller that follows store changes).
  */
 export class DataplaneIndex {
-  private readonly byMesh = new Map<string, DataplaneResource[]>();
+  /** Bucket key -> Dataplane name -> Dataplane; a bucket's order is the order Dataplanes entered it. */
+  private readonly byMesh = new Map<string, Map<string, DataplaneResource>>();
   private readonly byName = new Map<string, DataplaneResource>();
-  private readonly byLabel = new Map<string, DataplaneResource[]>();
-  private readonly byTag = new Map<string, Set<DataplaneResource>>();
+  private readonly byLabel = new Map<string, Map<string, DataplaneResource>>();
+  private readonly byTag = new Map<string, Map<string, DataplaneResource>>();
 
-  constructor(dataplanes: Iterable<DataplaneResource>) {
-    for (const dp of dataplanes) {
-      const inbounds = inboundsOf(dp.spec);
-      if (inbounds.length === 0) continue;
-      push(this.byMesh, dp.mesh, dp);
-      this.byName.set(pair(dp.mesh, dp.name), dp);
-      for (const [k, v] of Object.entries(dp.labels)) push(this.byLabel, triple(dp.mesh, k, v), dp);
-      for (const i of inbounds) {
-        for (const [k, v] of Object.entries(i.tags ?? {})) {
-          const key = triple(dp.mesh, k, v);
-          const set = this.byTag.get(key) ?? new Set();
-          set.add(dp);
-          this.byTag.set(key, set);
-        }
-      }
+  constructor(dataplanes: Iterable<DataplaneResource> = []) {
+    for (const dp of dataplanes) this.put(dp);
+  }
+
+  /** Adds a Dataplane, or replaces the one of the same mesh and name. */
+  put(dp: DataplaneResource): void {
+    this.remove(dp);
+    const inbounds = inboundsOf(dp.spec);
+    if (inbounds.length === 0) return;
+    add(this.byMesh, dp.mesh, dp);
+    this.byName.set(pair(dp.mesh, dp.name), dp);
+    for (const k in dp.labels) add(this.byLabel, triple(dp.mesh, k, dp.labels[k] as string), dp);
+    for (const i of inbounds) {
+      const tags = i.tags ?? {};
+      for (const k in tags) add(this.byTag, triple(dp.mesh, k, tags[k] as string), dp);
+    }
+  }
+
+  /** Forgets the Dataplane of this mesh and name (whatever version the index holds). */
+  remove(key: { readonly mesh: string; readonly name: string }): void {
+    const held = this.byName.get(pair(key.mesh, key.name));
+    if (held === undefined) return;
+    this.byName.delete(pair(key.mesh, key.name));
+    drop(this.byMesh, held.mesh, held.name);
+    for (const k in held.labels) drop(this.byLabel, triple(held.mesh, k, held.labels[k] as string), held.name);
+    for (const i of inboundsOf(held.spec)) {
+      const tags = i.tags ?? {};
+      for (const k in tags) drop(this.byTag, triple(held.mesh, k, tags[k] as string), held.name);
     }
   }
 
@@ -85,7 +100,7 @@ export class DataplaneIndex {
       const tags = Object.entries(selector.dataplaneTags);
       const first = tags[0];
       if (!first) return [];
-      candidates = this.byTag.get(triple(ms.mesh, first[0], first[1])) ?? [];
+      candidates = this.byTag.get(triple(ms.mesh, first[0], first[1]))?.values() ?? [];
       exact = tags.length === 1;
     } else if (selector?.dataplaneRef !== undefined) {
       const dp = this.byName.get(pair(ms.mesh, selector.dataplaneRef.name ?? ''));
@@ -94,7 +109,7 @@ export class DataplaneIndex {
     } else if (selector?.dataplaneLabels !== undefined) {
       const labels = Object.entries(selector.dataplaneLabels.matchLabels ?? {});
       const first = labels[0];
-      candidates = first ? (this.byLabel.get(triple(ms.mesh, first[0], first[1])) ?? []) : (this.byMesh.get(ms.mesh) ?? []);
+      candidates = (first ? this.byLabel.get(triple(ms.mesh, first[0], first[1])) : this.byMesh.get(ms.mesh))?.values() ?? [];
       exact = labels.length <= 1;
     } else {
       return [];
@@ -103,12 +118,19 @@ export class DataplaneIndex {
   }
 }
 
-function push<T>(m: Map<string, T[]>, key: string, v: T): void {
-  const list = m.get(key);
-  if (list) list.push(v);
-  else m.set(key, [v]);
+function add(m: Map<string, Map<string, DataplaneResource>>, key: string, dp: DataplaneResource): void {
+  const bucket = m.get(key);
+  if (bucket === undefined) m.set(key, new Map([[dp.name, dp]]));
+  else if (!bucket.has(dp.name)) bucket.set(dp.name, dp);
+}
+
+function drop(m: Map<string, Map<string, DataplaneResource>>, key: string, name: string): void {
+  const bucket = m.get(key);
+  if (bucket === undefined) return;
+  bucket.delete(name);
+  if (bucket.size === 0) m.delete(key);
 }
 
 // NUL cannot appear in names, labels or tags, so these keys never collide.
-const pair = (a: string, b: string): string => `${a}\u0000${b}`;
-const triple = (a: string, b: string, c: string): string => `${a}\u0000${b}\u0000${c}`;
+export const pair = (a: string, b: string): string => `${a}\u0000${b}`;
+export const triple = (a: string, b: string, c: string): string => `${a}\u0000${b}\u0000${c}`;

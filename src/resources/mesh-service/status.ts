@@ -30,7 +30,7 @@ type StatusInput = SelectingService & { readonly spec: Pick<MeshServiceSpec, 'se
 export function computeMeshServiceStatus(
   ms: StatusInput,
   dataplanes: Iterable<DataplaneResource>,
-  connectedDataplaneNames: ReadonlySet<string>,
+  connectedDataplaneNames: { has(name: string): boolean },
 ): ComputedMeshServiceStatus {
   const ports = ms.spec.ports ?? [];
   let total = 0;

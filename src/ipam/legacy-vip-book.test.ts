@@ -1,0 +1,70 @@
+/**
+ * LegacyVipBook against the pure `nextLegacyVips`: random service sets over random time steps, in
+ * small pools (so exhaustion, holds, reclaiming a held address and hold expiry all happen), with
+ * hold periods of 0, ten minutes and one hour; after every step the book's result equals the pure
+ * function applied to the previous record.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LegacyVipBook } from './legacy-vip-book.js';
+import { nextLegacyVips, type LegacyVipsSpec } from './legacy-vips.js';
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SERVICES = ['web', 'api', 'db', 'cache', 'auth', 'mail', 'queue', 'search', 'pay', 'log'];
+const POOLS = [
+  { cidr: '10.0.0.0/29', exclude: ['10.0.0.4/31'] },
+  { cidr: '10.0.0.0/28', exclude: [] },
+  { cidr: '240.0.0.0/4', exclude: ['241.0.0.0/8', '242.0.0.0/8', '243.0.0.0/8'] },
+];
+
+describe('LegacyVipBook', () => {
+  for (const holdMs of [0, 600_000, 3_600_000]) {
+    for (const [p, pool] of POOLS.entries()) {
+      it(`gives what nextLegacyVips gives, step after step (hold ${holdMs} ms, pool ${pool.cidr})`, () => {
+        const next = random(holdMs + p);
+        const options = { ...pool, holdMs };
+        let now = Date.parse('2026-01-01T00:00:00Z');
+        let wanted = new Set<string>();
+        let first = nextLegacyVips({ current: undefined, services: wanted, now: new Date(now), ...options });
+        const book = new LegacyVipBook(first.spec, options, first.exhausted);
+        let spec: LegacyVipsSpec = first.spec;
+        for (let step = 0; step < 400; step++) {
+          now += Math.floor(next() * 6) * 300_000;
+          const before = wanted;
+          wanted = new Set(SERVICES.filter(() => next() < 0.6));
+          const moved = SERVICES.filter((s) => before.has(s) !== wanted.has(s));
+          const pure = nextLegacyVips({ current: spec, services: wanted, now: new Date(now), ...options });
+          const got = book.next(wanted, new Date(now), step % 7 === 0 ? undefined : moved);
+          const { changed, ...rest } = got;
+          assert.deepEqual(rest, pure, `step ${step}`);
+          assert.equal(changed, JSON.stringify(pure.spec) !== JSON.stringify(spec), `step ${step}: changed`);
+          spec = pure.spec;
+        }
+        first = nextLegacyVips({ current: spec, services: wanted, now: new Date(now), ...options });
+        assert.deepEqual(first.spec, spec, 'the last record is a fixed point');
+      });
+    }
+  }
+
+  it('a new service in a mesh of thousands takes the lowest free address without a full rebuild', () => {
+    const options = { cidr: '240.0.0.0/4', exclude: ['241.0.0.0/8'], holdMs: 3_600_000 };
+    const services = new Set(Array.from({ length: 3000 }, (_, i) => `svc-${String(i).padStart(4, '0')}`));
+    const now = new Date('2026-01-01T00:00:00Z');
+    const start = nextLegacyVips({ current: undefined, services, now, ...options });
+    const book = new LegacyVipBook(start.spec, options);
+    services.add('zzz-new');
+    const got = book.next(services, now, ['zzz-new']);
+    assert.equal(got.spec.vips['zzz-new'], '240.0.11.184');
+    assert.equal(got.allocated, 1);
+    assert.equal(got.changed, true);
+  });
+});

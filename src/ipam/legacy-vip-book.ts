@@ -1,0 +1,126 @@
+/**
+ * One mesh's legacy VIPs kept in memory between passes, so a new or gone `kuma.io/service` costs
+ * that service instead of re-reading, re-sorting and re-reserving the mesh's whole record.
+ * `next()` gives exactly what `nextLegacyVips` gives for the record the book was built from (or
+ * last returned), provided that record itself came out of `nextLegacyVips`; the controller
+ * builds a book from the pure function's output and drops it when the stored record is not the one
+ * it wrote.
+ */
+import { canonicalIp } from './ip-range.js';
+import type { LegacyHold, LegacyVipsResult, LegacyVipsSpec } from './legacy-vips.js';
+import { VipPool } from './vip-pool.js';
+
+export interface LegacyVipBookOptions {
+  readonly cidr: string;
+  readonly exclude?: readonly string[];
+  readonly holdMs?: number;
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export class LegacyVipBook {
+  private readonly pool: VipPool;
+  /** Service -> VIP (addresses outside the CIDR included, not in the pool). */
+  private readonly vips = new Map<string, string>();
+  /** VIP -> the hold on it. */
+  private readonly holds = new Map<string, LegacyHold>();
+  private readonly holdsByService = new Map<string, Set<string>>();
+  /** Wanted services left without a VIP (pool exhausted): looked at again on every call. */
+  private readonly missing = new Set<string>();
+  /** The spec as last returned (or given), handed back as is while nothing changes. */
+  private spec: LegacyVipsSpec;
+
+  /**
+   * `spec` must be an output of `nextLegacyVips` (canonical, no duplicates, holds apart from VIPs),
+   * `exhausted` the services that call left without a VIP.
+   */
+  constructor(spec: LegacyVipsSpec, options: LegacyVipBookOptions, exhausted: Iterable<string> = []) {
+    this.spec = spec;
+    for (const s of exhausted) this.missing.add(s);
+    this.pool = new VipPool({ cidr: options.cidr, holdMs: options.holdMs, exclude: options.exclude });
+    for (const [ip, h] of Object.entries(spec.holds ?? {})) {
+      const canonical = canonicalIp(ip);
+      if (canonical && this.pool.hold(canonical, new Date(Date.parse(h.heldUntil)))) this.addHold(canonical, h);
+    }
+    for (const [service, ip] of Object.entries(spec.vips)) {
+      this.pool.reserve(ip);
+      this.vips.set(service, ip);
+    }
+  }
+
+  /**
+   * The next state for the services Dataplanes carry now (`wanted`). `changed` names every service
+   * that came or went since the last call (more is fine); left out, every service is looked at.
+   * `changed` in the result is false when nothing moved.
+   */
+  next(wanted: { has(service: string): boolean } & Iterable<string>, now: Date, changed?: Iterable<string>): LegacyVipsResult & { readonly changed: boolean } {
+    let moved = false;
+    for (const [ip, h] of [...this.holds]) {
+      if (Date.parse(h.heldUntil) > now.getTime()) continue;
+      this.dropHold(ip, h);
+      moved = true;
+    }
+    this.pool.expireHolds(now);
+    const candidates = [...new Set([...(changed ?? [...this.vips.keys(), ...wanted]), ...this.missing])].sort(byText);
+    this.missing.clear();
+    for (const service of candidates) {
+      const ip = this.vips.get(service);
+      if (ip === undefined || wanted.has(service)) continue;
+      this.vips.delete(service);
+      moved = true;
+      const until = this.pool.release(ip, now);
+      if (until && this.pool.isHeld(ip, now)) this.addHold(ip, { service, releasedAt: now.toISOString(), heldUntil: until.toISOString() });
+    }
+    const exhausted: string[] = [];
+    let error: string | undefined;
+    let allocated = 0;
+    for (const service of candidates) {
+      if (!wanted.has(service) || this.vips.has(service)) continue;
+      const reclaimed = [...(this.holdsByService.get(service) ?? [])].sort(byText)[0];
+      if (reclaimed !== undefined) {
+        this.dropHold(reclaimed, this.holds.get(reclaimed) as LegacyHold);
+        this.pool.reserve(reclaimed);
+        this.vips.set(service, reclaimed);
+        moved = true;
+        continue;
+      }
+      const result = this.pool.allocateLowest(now);
+      if (result.ok) {
+        this.vips.set(service, result.ip);
+        allocated++;
+        moved = true;
+      } else {
+        exhausted.push(service);
+        this.missing.add(service);
+        error = result.error;
+      }
+    }
+    if (moved) {
+      this.spec = {
+        vips: Object.fromEntries([...this.vips].sort(([a], [b]) => byText(a, b))),
+        ...(this.holds.size > 0 ? { holds: Object.fromEntries([...this.holds].sort(([a], [b]) => byText(a, b))) } : {}),
+      };
+    }
+    let earliest: number | undefined;
+    for (const h of this.holds.values()) {
+      const t = Date.parse(h.heldUntil);
+      if (earliest === undefined || t < earliest) earliest = t;
+    }
+    const nextHoldExpiry = earliest === undefined ? undefined : new Date(earliest);
+    return { spec: this.spec, exhausted, error, allocated, nextHoldExpiry, changed: moved };
+  }
+
+  private addHold(ip: string, h: LegacyHold): void {
+    this.holds.set(ip, h);
+    const ips = this.holdsByService.get(h.service) ?? new Set<string>();
+    ips.add(ip);
+    this.holdsByService.set(h.service, ips);
+  }
+
+  private dropHold(ip: string, h: LegacyHold): void {
+    this.holds.delete(ip);
+    const ips = this.holdsByService.get(h.service);
+    ips?.delete(ip);
+    if (ips?.size === 0) this.holdsByService.delete(h.service);
+  }
+}
