@@ -4,6 +4,8 @@
  * registered in west as Dataplane `web-1`:
  * - `backend.svc.east.mesh.local` reaches east's two backends directly;
  * - west's own `backend` is a different destination (`backend.svc.mesh.local`) and stays in west;
+ * - a MeshHTTPRoute in west whose backendRef picks east's copy by labels {kuma.io/display-name:
+ *   backend, kuma.io/zone: east} sends that traffic to east, until it is deleted;
  * - a MeshMultiZoneService made on global over both is one destination spanning both zones: local
  *   endpoints at priority 0, east's at 1 (Kuma's default), so west's client is served in west
  *   and moves to east when west's backend stops being ready, then comes back.
@@ -17,6 +19,7 @@ import {
   exclusiveMesh,
   Multizone,
   put,
+  rest,
   startEcho,
   vipsAndHostnames,
   waitForResource,
@@ -27,6 +30,7 @@ import {
 /** hashedName('default', 'backend') : the MeshMultiZoneService made on global, in every zone. */
 const MMZS = 'backend-524cwbwv5vzz94b6';
 const RPCS = 30;
+const eastCount = (r: { counts: Record<string, number> }): number => (r.counts['east-1'] ?? 0) + (r.counts['east-2'] ?? 0);
 
 describe('flat network: a proxyless gRPC client in west, three control planes', () => {
   let m: Multizone;
@@ -78,6 +82,39 @@ describe('flat network: a proxyless gRPC client in west, three control planes', 
     assert.deepEqual(Object.keys(report.counts), ['west-1']);
   });
 
+  it('a MeshHTTPRoute in west sends west\'s backend to a backendRef by labels {display-name: backend, zone: east}', async () => {
+    const c = client(`backend.svc.mesh.local:${port}`);
+    await c.until((r) => (r.counts['west-1'] ?? 0) >= RPCS, 30_000, 'west\'s backend answers before the route');
+    const route = {
+      type: 'MeshHTTPRoute',
+      mesh: 'default',
+      name: 'backend-to-east',
+      spec: {
+        targetRef: { kind: 'Mesh' },
+        to: [
+          {
+            targetRef: { kind: 'MeshService', name: 'backend', sectionName: 'main' },
+            rules: [
+              {
+                matches: [{ path: { type: 'PathPrefix', value: '/meshplane.test.Echo' } }],
+                default: { backendRefs: [{ kind: 'MeshService', labels: { 'kuma.io/display-name': 'backend', 'kuma.io/zone': 'east' }, port }] },
+              },
+            ],
+          },
+        ],
+      },
+    };
+    const routed = Date.now();
+    await put(m.api('west'), '/meshes/default/meshhttproutes/backend-to-east', route);
+    const moved = await c.until((r) => ['east-1', 'east-2'].every((b) => XdsClient.answeredSince(r, routed).includes(b)), 15_000, 'east\'s backends answer through the route');
+    const later = await c.until((r) => eastCount(r) >= eastCount(moved) + RPCS, 15_000, `${RPCS} more RPCs routed to east`);
+    assert.equal(later.counts['west-1'], moved.counts['west-1'], 'west\'s backend answered nothing meanwhile');
+
+    const removed = Date.now();
+    assert.equal((await rest(m.api('west'), 'DELETE', '/meshes/default/meshhttproutes/backend-to-east')).status, 200);
+    await c.until((r) => (r.lastSeen['west-1'] ?? 0) > removed, 15_000, 'west\'s backend answers again without the route');
+  });
+
   it('a MeshMultiZoneService made on global spans both zones: west first, east when west\'s backend is not ready', async () => {
     const spec = { selector: { meshService: { matchLabels: { 'kuma.io/display-name': 'backend' } } }, ports: [{ port, appProtocol: 'grpc' }] };
     await put(m.api('global'), '/meshes/default/meshmultizoneservices/backend', { type: 'MeshMultiZoneService', mesh: 'default', name: 'backend', spec });
@@ -99,7 +136,6 @@ describe('flat network: a proxyless gRPC client in west, three control planes', 
     const failedOver = Date.now();
     await put(m.api('west'), '/meshes/default/dataplanes/backend-w1', dataplaneDoc('backend-w1', '127.0.0.4', port, 'backend', 'NotReady'));
     const moved = await c.until((r) => ['east-1', 'east-2'].every((b) => XdsClient.answeredSince(r, failedOver).includes(b)), 15_000, 'both of east\'s backends answer once west\'s is not ready');
-    const eastCount = (r: { counts: Record<string, number> }): number => (r.counts['east-1'] ?? 0) + (r.counts['east-2'] ?? 0);
     const later = await c.until((r) => eastCount(r) >= eastCount(moved) + RPCS, 15_000, `${RPCS} more RPCs in east`);
     assert.equal(later.counts['west-1'], moved.counts['west-1'], 'west\'s backend answered nothing meanwhile');
 
