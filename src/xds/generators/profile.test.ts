@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { assertGolden, sourcePath } from '../../../test/support/golden.js';
 import { encodeResource } from '../envoy/encode.js';
+import { TYPE_URL } from '../envoy/type-urls.js';
 import { clientOfNode, proxyContextOf } from '../proxy-context.js';
 import { buildSnapshot, consistencyErrors } from '../snapshot.js';
 import { resourcesFromYaml, StaticView } from './input-fixtures.js';
@@ -30,6 +31,22 @@ function proxiesOf(dir: string, view: StaticView): NodeSpec[] {
   return view.list('Dataplane').map((dp) => ({ dataplane: dp.name }));
 }
 
+/** Every cluster a route (`cluster`, `weighted_clusters`) or TcpProxy names, anywhere in the objects. */
+function clustersNamed(objects: readonly unknown[]): Set<string> {
+  const out = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (typeof v !== 'object' || v === null) return;
+    const o = v as Record<string, unknown>;
+    if (typeof o.cluster === 'string') out.add(o.cluster);
+    const weighted = (o.weighted_clusters as { clusters?: { name?: unknown }[] } | undefined)?.clusters ?? [];
+    for (const c of weighted) if (typeof c.name === 'string') out.add(c.name);
+    Object.values(o).forEach(walk);
+  };
+  walk(objects);
+  return out;
+}
+
 describe('xDS goldens', () => {
   for (const name of CASES) {
     it(`case ${name}`, () => {
@@ -46,13 +63,16 @@ describe('xDS goldens', () => {
     });
   }
 
-  it('every resource of every golden encodes with the strict encoder, and each golden is a consistent snapshot', () => {
+  it('every resource of every golden encodes with the strict encoder, each golden is a consistent snapshot, and every cluster a route names is in it', () => {
     let files = 0;
     for (const name of CASES) {
       for (const file of readdirSync(join(TESTDATA, name)).filter((f) => f.endsWith('.golden.yaml'))) {
         const resources = parseRenderedConfig(readFileSync(join(TESTDATA, name, file), 'utf8'));
         for (const r of resources) assert.doesNotThrow(() => encodeResource(r.typeUrl, r.resource), `${name}/${file}`);
         assert.deepEqual(consistencyErrors(buildSnapshot(resources)), [], `${name}/${file}`);
+        const clusters = new Set(resources.filter((r) => r.typeUrl === TYPE_URL.cluster).map((r) => String(r.resource.name)));
+        const dangling = [...clustersNamed(resources.map((r) => r.resource))].filter((c) => !clusters.has(c));
+        assert.deepEqual(dangling, [], `${name}/${file}: routes or TCP proxies name clusters the golden lacks (gRPC would wait 15 s for them)`);
         files++;
       }
     }
