@@ -28,38 +28,46 @@ describe('migration record', () => {
     assert.deepEqual(spec.resources, [{ type: 'MeshMultiZoneService', mesh: 'default', name: 'frontend' }]);
   });
 
+  const writtenMesh = { ...mesh, version: 4, spec: { meshServices: { mode: 'Exclusive' } } };
+  const writtenRoute = { ...route, version: 2, spec: { rewritten: true } };
+  const writtenMmzs = resource('MeshMultiZoneService', 'frontend', 1, { ports: [] });
+
   function appliedRecord(): MigrationRecordSpec {
     let spec = EMPTY;
     for (const [k, r] of [[key(route), route], [mmzsKey, undefined], [key(mesh), mesh]] as const) spec = remember(spec, k, r);
-    spec = markWritten(spec, mmzsKey, 1, 'create');
-    spec = markWritten(spec, key(route), 2, 'rewrite');
-    return markWritten(spec, key(mesh), 4, 'switch');
+    spec = markWritten(spec, writtenMmzs, 'create');
+    spec = markWritten(spec, writtenRoute, 'rewrite');
+    return markWritten(spec, writtenMesh, 'switch');
   }
 
-  it('rolls back the Mesh first, then the rest in reverse order: restore, delete', () => {
+  it('rolls back the Mesh first, then the rest in reverse order: restore, delete; a status write since is no change', () => {
     const now = new Map<string, Resource>([
-      ['Mesh', { ...mesh, version: 4 }],
-      ['MeshHTTPRoute', { ...route, version: 2, spec: { rewritten: true } }],
-      ['MeshMultiZoneService', resource('MeshMultiZoneService', 'frontend', 1, {})],
+      ['Mesh', writtenMesh],
+      ['MeshHTTPRoute', { ...writtenRoute, version: 5, status: { conditions: [] } }],
+      ['MeshMultiZoneService', writtenMmzs],
     ]);
     const plan = rollbackPlan(appliedRecord(), (k) => now.get(k.type));
     assert.deepEqual(plan.changedSince, []);
     assert.deepEqual(plan.actions, [
       { action: 'restore', key: key(mesh), labels: {}, spec: { meshServices: { mode: 'Everywhere' } }, version: 4 },
       { action: 'delete', key: mmzsKey, version: 1 },
-      { action: 'restore', key: key(route), labels: { team: 'a' }, spec: route.spec, version: 2 },
+      { action: 'restore', key: key(route), labels: { team: 'a' }, spec: route.spec, version: 5 },
     ]);
   });
 
   it('names resources changed after apply wrote them, recreates deleted ones, and leaves unwritten ones alone', () => {
     const spec = remember(appliedRecord(), { type: 'MeshTimeout', mesh: 'default', name: 'never-written' }, resource('MeshTimeout', 'never-written', 1, {}));
-    const now = new Map<string, Resource>([['Mesh', { ...mesh, version: 7 }]]);
+    const now = new Map<string, Resource>([
+      ['Mesh', { ...writtenMesh, version: 7, labels: { edited: 'yes' } }],
+      ['MeshMultiZoneService', writtenMmzs],
+    ]);
     const plan = rollbackPlan(spec, (k) => now.get(k.type));
-    assert.deepEqual(plan.changedSince, ['Mesh default (version 7, apply left 4)']);
+    assert.deepEqual(plan.changedSince, ['Mesh default: labels changed since migrate apply wrote it', 'MeshHTTPRoute r: deleted']);
     assert.deepEqual(
       plan.actions.map((a) => [a.action, a.key.name]),
       [
         ['restore', 'default'],
+        ['delete', 'frontend'],
         ['recreate', 'r'],
       ],
     );

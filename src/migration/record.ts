@@ -3,8 +3,11 @@
  * not a REST kind, never synced), written by `migrate apply` before its first write and after each
  * one. For every resource apply touched it keeps the resource exactly as it was before the FIRST
  * apply (labels and spec; absent when apply created it), so that `migrate rollback` puts back the
- * previous resources and mode byte for byte, however many applies ran in between. Pure.
+ * previous resources and mode byte for byte, however many applies ran in between, and what apply
+ * last wrote, so that rollback notices a user's later edit (a controller's status write is not one).
+ * Pure.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Labels, Resource, ResourceKey } from '../core/resource.js';
 import { keyString } from '../core/resource.js';
 import type { MeshServicesMode } from '../resources/mesh/types.js';
@@ -17,8 +20,8 @@ export interface RecordedResource {
   readonly name: string;
   /** The resource before the first apply; absent when apply created it (rollback deletes it). */
   readonly previous?: { readonly labels: Labels; readonly spec: unknown };
-  /** The version apply's last write left; absent until apply has written it. */
-  readonly writtenVersion?: number;
+  /** What apply's last write left (labels and spec); absent until apply has written it. */
+  readonly written?: { readonly labels: Labels; readonly spec: unknown };
 }
 
 export interface MigrationRecordSpec {
@@ -50,12 +53,17 @@ export function remember(spec: MigrationRecordSpec, key: ResourceKey, current: R
   return { ...spec, resources: [...spec.resources, entry] };
 }
 
-export function markWritten(spec: MigrationRecordSpec, key: ResourceKey, version: number, step: string): MigrationRecordSpec {
+export function markWritten(spec: MigrationRecordSpec, written: Resource, step: string): MigrationRecordSpec {
   return {
     ...spec,
     applied: [...spec.applied, step],
-    resources: spec.resources.map((r) => (same(r, key) ? { ...r, writtenVersion: version } : r)),
+    resources: spec.resources.map((r) => (same(r, written) ? { ...r, written: { labels: written.labels, spec: written.spec } } : r)),
   };
+}
+
+function whatChanged(written: { readonly labels: Labels; readonly spec: unknown }, now: Resource): string {
+  const parts = [isDeepStrictEqual(written.labels, now.labels) ? '' : 'labels', isDeepStrictEqual(written.spec, now.spec) ? '' : 'spec'].filter((p) => p !== '');
+  return `${parts.join(' and ')} changed since migrate apply wrote it`;
 }
 
 export type RollbackAction =
@@ -65,7 +73,7 @@ export type RollbackAction =
 
 export interface RollbackPlan {
   readonly actions: readonly RollbackAction[];
-  /** Resources someone changed after apply wrote them (rollback refuses them unless forced). */
+  /** Resources whose labels or spec someone changed after apply wrote them (rollback refuses them unless forced). */
   readonly changedSince: readonly string[];
 }
 
@@ -75,14 +83,15 @@ export interface RollbackPlan {
  * order of apply; resources apply never wrote are left alone.
  */
 export function rollbackPlan(spec: MigrationRecordSpec, current: (key: ResourceKey) => Resource | undefined): RollbackPlan {
-  const written = spec.resources.filter((r) => r.writtenVersion !== undefined);
+  const written = spec.resources.filter((r) => r.written !== undefined);
   const ordered = [...written.filter((r) => r.type === 'Mesh'), ...written.filter((r) => r.type !== 'Mesh').reverse()];
   const actions: RollbackAction[] = [];
   const changedSince: string[] = [];
   for (const r of ordered) {
     const key = { type: r.type, mesh: r.mesh, name: r.name };
     const now = current(key);
-    if (now !== undefined && now.version !== r.writtenVersion) changedSince.push(`${r.type} ${r.name} (version ${now.version}, apply left ${String(r.writtenVersion)})`);
+    if (r.written !== undefined && now !== undefined && !isDeepStrictEqual({ labels: now.labels, spec: now.spec }, r.written)) changedSince.push(`${r.type} ${r.name}: ${whatChanged(r.written, now)}`);
+    if (r.written !== undefined && now === undefined) changedSince.push(`${r.type} ${r.name}: deleted`);
     if (r.previous === undefined) {
       if (now !== undefined) actions.push({ action: 'delete', key, version: now.version });
     } else if (now === undefined) {

@@ -92,7 +92,7 @@ export async function runApply(o: ApplyOptions): Promise<ApplyResult> {
   for (const s of plan.steps) {
     const written = await o.manager.apply(documentOf(s), { mesh: plan.mesh });
     warnings.push(...written.warnings.map((w) => `${s.type} ${s.name}: ${w}`));
-    record = markWritten(record, keyOfStep(s), written.resource.version, `${o.now().toISOString()} ${s.summary}`);
+    record = markWritten(record, written.resource, `${o.now().toISOString()} ${s.summary}`);
     await saveRecord(store, plan.mesh, record);
     steps.push({ index: s.index, summary: s.summary, result: written.created ? 'created' : 'updated' });
     if (s.phase === 'enable' && o.waitMs > 0) await waitForResources(store, generatedKeys(plan), o.waitMs, 'the MeshServices the zones generate');
