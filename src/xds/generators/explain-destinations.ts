@@ -149,6 +149,9 @@ function listenersOf(ctx: ProxyContext, d: Destination, port: DestinationPort): 
   return vips.map((vip) => outboundListenerName(vip, port.port));
 }
 
+/** The MeshTimeout settings a cluster carries (the others belong to listeners and routes). */
+const CLUSTER_TIMEOUTS: readonly string[] = ['connectionTimeout', 'idleTimeout', 'http.maxStreamDuration', 'http.maxConnectionDuration'];
+
 /** Backends of the plans that the proxy does not reach itself: their clusters, without listeners. */
 function backendOnly(ctx: ProxyContext, policies: ProxyPolicies, plans: readonly PortPlan[], reached: ReadonlySet<string>): DestinationExplain[] {
   const byKey = new Map<string, { d: Destination; ports: Map<number, DestinationPort> }>();
@@ -166,7 +169,9 @@ function backendOnly(ctx: ProxyContext, policies: ProxyPolicies, plans: readonly
     via: 'backendRef' as const,
     ports: [...ports.values()].map((port) => {
       const plan: PortPlan = { destination: d, port, protocol: 'http', ...portPolicies(policies, d.kind === 'legacy' ? undefined : destinationId(d.kind, d.resource.name), port.sectionName), notes: [] };
-      return { ...portExplain(ctx, plan, []), routes: [], retries: [], notes: ['reached only through routes: its cluster takes its own MeshTimeout; routes, retries and request timeouts are those of the route'] };
+      const explained = portExplain(ctx, plan, []);
+      const timeouts = explained.timeouts.filter((t) => CLUSTER_TIMEOUTS.includes(t.setting));
+      return { ...explained, routes: [], retries: [], timeouts, notes: ['reached only through routes: its cluster keeps its own connection settings; request timeouts and retries are those of the route that sends here'] };
     }),
   }));
 }
