@@ -61,6 +61,7 @@ export function rewriteOf(f: FoundReference, plan: ServicePlan, referrerZone: st
   const rec = plan.recommendation;
   if (rec.kind === 'MeshMultiZoneService') {
     const name = rec.name ?? plan.service;
+    if (plan.problems.length > 0) return { problem: `the MeshMultiZoneService ${name} this should name is not ready: ${plan.problems.join('; ')}` };
     const ports = plan.meshServices.flatMap((m) => m.ports).filter((p, i, all) => all.findIndex((q) => q.port === p.port) === i);
     const picked = pickPort(f, ports, `MeshMultiZoneService '${name}'`);
     if (picked.problem !== undefined) return { problem: picked.problem };

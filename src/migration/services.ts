@@ -79,13 +79,25 @@ function recommend(service: string, zones: readonly string[], reach: number, exi
   if (reach < 2) {
     return { kind: 'MeshService', reason: `runs in ${where}, but every client reaches only its own zone's instances today; each zone's MeshService keeps that` };
   }
-  const mmzs = existing.find((r) => r.name === service) ?? existing.find((r) => (r.spec as MeshMultiZoneServiceSpec).selector?.meshService?.matchLabels?.[LABEL.displayName] === service);
+  const selecting = existing.find((r) => {
+    const labels = (r.spec as MeshMultiZoneServiceSpec).selector?.meshService?.matchLabels ?? {};
+    return Object.keys(labels).length === 1 && labels[LABEL.displayName] === service;
+  });
   return {
     kind: 'MeshMultiZoneService',
     reason: `runs in ${where} and clients reach it in ${reach} zones today; a MeshService is one zone only`,
-    name: mmzs?.name ?? service,
-    exists: mmzs !== undefined,
+    name: selecting?.name ?? service,
+    exists: selecting !== undefined,
   };
+}
+
+/** A MeshMultiZoneService that has the name the plan wants but selects something else. */
+function nameTaken(rec: Recommendation, existing: readonly Resource[]): string | undefined {
+  if (rec.kind !== 'MeshMultiZoneService' || rec.exists === true) return undefined;
+  const other = existing.find((r) => r.name === rec.name);
+  if (other === undefined) return undefined;
+  const labels = JSON.stringify((other.spec as MeshMultiZoneServiceSpec).selector?.meshService?.matchLabels ?? {});
+  return `a MeshMultiZoneService named ${rec.name} exists and selects ${labels}: rename it, or make it select {"${LABEL.displayName}":"${rec.name}"} alone`;
 }
 
 export function servicePlans(fed: Federation, target: ReadonlyMap<string, ZoneView>, before: readonly ProxyOutcome[]): ServicePlan[] {
@@ -114,7 +126,10 @@ export function servicePlans(fed: Federation, target: ReadonlyMap<string, ZoneVi
     const cross = crossZoneConflict(meshServices);
     if (cross !== undefined) portConflicts.push(cross);
     const dataplanes = [...perZone.values()].reduce((n, c) => n + c, 0);
-    out.push({ service, zones, dataplanes, meshServices, portConflicts, problems, recommendation: recommend(service, zones, widestReach(service, before), existingMmzs) });
+    const recommendation = recommend(service, zones, widestReach(service, before), existingMmzs);
+    const taken = nameTaken(recommendation, existingMmzs);
+    if (taken !== undefined) problems.push(taken);
+    out.push({ service, zones, dataplanes, meshServices, portConflicts, problems, recommendation });
   }
   return out;
 }
@@ -123,9 +138,11 @@ export function servicePlans(fed: Federation, target: ReadonlyMap<string, ZoneVi
 export function multiZoneServicesToCreate(fed: Federation, services: readonly ServicePlan[], now: Date): Resource[] {
   const time = now.toISOString();
   const kind = kindByName('MeshMultiZoneService');
+  const existingNames = new Set(fed.siteOwned.filter((r) => r.type === 'MeshMultiZoneService' && r.mesh === fed.mesh).map((r) => r.name));
   const admission: AdmissionContext = fed.site.kind === 'global' ? { mode: 'global', zone: '', environment: 'universal' } : { mode: 'zone', zone: fed.site.zone, environment: 'universal' };
   return services
     .filter((s) => s.recommendation.kind === 'MeshMultiZoneService' && s.recommendation.exists !== true)
+    .filter((s) => !existingNames.has(s.recommendation.name ?? s.service))
     .map((s) => ({
       type: 'MeshMultiZoneService',
       mesh: fed.mesh,

@@ -112,8 +112,9 @@ describe('migration REST API: refusals and waiting for the zones', () => {
       const refused = await post(h, 'apply', { to: 'Exclusive' });
       assert.equal(refused.status, 400);
       const params = (refused.json as { invalid_parameters: { field: string; reason: string }[] }).invalid_parameters;
-      assert.equal(params.length, 4);
+      assert.deepEqual(params.slice(0, 2).map((p) => p.field), ['blockers[0]', 'blockers[1]']);
       assert.match(params[0]?.reason ?? '', /has 2 ports \(5432, 5433\)/);
+      assert.ok(params.some((p) => /Legacy_Svc \[Legacy_Svc\.mesh:80\] \(none\)/.test(p.reason)), refused.text);
       assert.equal((await h.request('GET', '/meshes/default/_migration/record')).status, 404);
       // The enable step waits for the MeshServices the zones generate; no zone runs here.
       const forced = await post(h, 'apply', { to: 'Exclusive', force: true, timeoutSeconds: 0.3 });
