@@ -74,6 +74,20 @@ describe('checkReferences (PUT of a route or policy)', () => {
     ]);
   });
 
+  it('what Meshplane does not apply yet is said too: policies on a route, inbound (from) entries', () => {
+    const r: NewResource = {
+      type: 'MeshTimeout',
+      mesh: 'default',
+      name: 't',
+      labels: zone,
+      spec: { targetRef: { kind: 'MeshHTTPRoute', name: 'r' }, to: [{ targetRef: { kind: 'Mesh' }, default: { http: { requestTimeout: '1s' } } }], from: [{ targetRef: { kind: 'Mesh' }, default: { idleTimeout: '1s' } }] },
+    };
+    assert.deepEqual(checkReferences(r, catalog, []).warnings, [
+      "spec.targetRef: MeshHTTPRoute 'r': Meshplane does not apply policies attached to a route yet, so this configures no proxy; until something matches, this resource does nothing",
+      'spec.from: Meshplane does not apply inbound (from) policies yet; only spec.to takes effect',
+    ]);
+  });
+
   it('other kinds are not checked', () => {
     assert.deepEqual(checkReferences({ type: 'MeshService', mesh: 'default', name: 'x', labels: {}, spec: {} }, catalog, []), { violations: [], warnings: [] });
   });

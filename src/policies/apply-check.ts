@@ -45,6 +45,9 @@ export function checkReferences(resource: NewResource, catalog: DestinationCatal
     else warnings.push(`${p.field}: ${p.message}; ${consequence(p.field)}`);
   }
   for (const r of report.remarks) warnings.push(`${r.field}: ${r.message}`);
+  if (((resource.spec ?? {}) as { from?: readonly unknown[] }).from?.length) {
+    warnings.push('spec.from: Meshplane does not apply inbound (from) policies yet; only spec.to takes effect');
+  }
   return { violations, warnings };
 }
 

@@ -45,6 +45,8 @@ const hasAny = (l: Readonly<Record<string, string>> | undefined): boolean => l !
 
 function topLevelFinding(ref: TargetRef | undefined, catalog: DestinationCatalog, dataplanes: readonly Resource<DataplaneSpec>[]): string | undefined {
   if (ref === undefined) return undefined;
+  if (ref.kind === 'MeshHTTPRoute') return `${describeRef(ref)}: Meshplane does not apply policies attached to a route yet, so this configures no proxy`;
+  if (ref.kind === 'MeshGateway') return `${describeRef(ref)}: Meshplane configures no gateways, so this configures no proxy`;
   const labels = ref.labels ?? {};
   if (ref.kind === 'Dataplane') {
     const found = hasAny(labels) ? dataplanes.some((dp) => hasLabels(dp.labels, labels)) : dataplanes.some((dp) => dp.name === ref.name);
