@@ -5,6 +5,7 @@
  * (CPUs, model, memory, Node version, load average before and after). A scenario that fails is
  * reported and the others still run; the exit code is 1 if any failed.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, freemem, loadavg, platform, release, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
@@ -36,6 +37,17 @@ export function machine(): Machine {
     os: `${platform()} ${release()} ${arch()}`,
     loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
   };
+}
+
+/** The commit measured, with `+changes` when the work tree differs from it; `unknown` outside git. */
+export function revision(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { cwd: REPO, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** A plain-text table: one column per key (in first-seen order), right-aligned numbers. */
@@ -81,7 +93,8 @@ async function main(): Promise<number> {
   mkdirSync(RESULTS, { recursive: true });
   const startedAll = Date.now();
   const m = machine();
-  process.stdout.write(`machine: ${m.cpus} x ${m.model}, ${m.memoryGb} GiB, node ${m.node}, ${m.os}, load ${m.loadAverage.join(' ')}\n`);
+  const rev = revision();
+  process.stdout.write(`machine: ${m.cpus} x ${m.model}, ${m.memoryGb} GiB, node ${m.node}, ${m.os}, load ${m.loadAverage.join(' ')}; revision ${rev}\n`);
   let failed = 0;
   for (const name of chosen) {
     const started = Date.now();
@@ -97,7 +110,7 @@ async function main(): Promise<number> {
       process.stdout.write(`  (${(durationMs / 1000).toFixed(1)} s)\n`);
       const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
       const file = join(RESULTS, `${stamp}-${result.name}.json`);
-      const record = { scenario: result.name, quick, command, startedAt: new Date(started).toISOString(), durationMs, machine: { ...machine(), loadAverageBefore: loadBefore }, rows: result.rows, notes: result.notes };
+      const record = { scenario: result.name, quick, command, revision: rev, startedAt: new Date(started).toISOString(), durationMs, machine: { ...machine(), loadAverageBefore: loadBefore }, rows: result.rows, notes: result.notes };
       writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
       process.stdout.write(`  -> ${file.slice(REPO.length + 1)}\n`);
     } catch (err) {

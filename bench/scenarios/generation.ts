@@ -9,6 +9,7 @@ import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { writeHeapSnapshot } from 'node:v8';
 import type { AdmissionContext } from '../../src/core/admission.js';
 import type { Resource } from '../../src/core/resource.js';
 import type { MeshServiceStatus } from '../../src/resources/mesh-service/types.js';
@@ -28,6 +29,8 @@ export interface GenerationParams {
   /** Start xDS (ProxySync + ADS server, no proxy connected) as `meshplane run` does. */
   readonly xds?: boolean;
   readonly timeoutMs?: number;
+  /** Write a V8 heap snapshot here once the mesh is settled (for bench/heap-top.ts). */
+  readonly heapSnapshot?: string;
 }
 
 export interface GenerationResult {
@@ -104,6 +107,7 @@ async function measure(zone: BenchZone, params: GenerationParams): Promise<Gener
   const idleMs = now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   const after = await memoryAfterGc();
+  if (params.heapSnapshot) writeHeapSnapshot(params.heapSnapshot);
 
   const singles = await timeSingles(zone, params.singles, params.dataplanes, timeoutMs);
   const passes = await controllerPasses(zone);
