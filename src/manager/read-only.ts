@@ -10,8 +10,8 @@ import type { KindDescriptor } from '../core/descriptor.js';
  *
  * - On global, kinds that only a zone provides (they flow zone -> global and never global ->
  *   zones: Dataplane, MeshService, ZoneIngress) are read-only: global holds copies.
- * - On a zone, kinds that flow global -> zones (MeshMultiZoneService, Mesh) would be read-only
- *   only in a federated zone; Meshplane has no federation yet, so a zone writes every kind.
+ * - On a zone, every kind may be written; what a federated zone received from global is refused
+ *   per resource (its `kuma.io/origin: global` label), in synced-copy.ts.
  */
 export function readOnlyReason(kind: KindDescriptor, mode: ControlPlaneMode): string | undefined {
   if (mode === 'global' && kind.sync.zoneToGlobal && !kind.sync.globalToZones) {
