@@ -2,6 +2,7 @@
 import { dataplaneDescriptor } from '../resources/dataplane/descriptor.js';
 import { hostnameGeneratorDescriptor } from '../resources/hostname-generator/descriptor.js';
 import { meshDescriptor } from '../resources/mesh/descriptor.js';
+import { meshCircuitBreakerDescriptor } from '../resources/mesh-circuit-breaker/descriptor.js';
 import { meshHttpRouteDescriptor } from '../resources/mesh-http-route/descriptor.js';
 import { meshMultiZoneServiceDescriptor } from '../resources/mesh-multizone-service/descriptor.js';
 import { meshRetryDescriptor } from '../resources/mesh-retry/descriptor.js';
@@ -23,6 +24,7 @@ export const KINDS: readonly KindDescriptor[] = [
   meshTcpRouteDescriptor,
   meshTimeoutDescriptor,
   meshRetryDescriptor,
+  meshCircuitBreakerDescriptor,
   zoneDescriptor,
   zoneIngressDescriptor,
 ];

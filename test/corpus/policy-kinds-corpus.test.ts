@@ -14,7 +14,7 @@ import type { Violation } from '../../src/core/violations.js';
 import { parseDocument } from '../../src/core/wire.js';
 import { REPO_ROOT } from '../support/golden.js';
 
-const FILES = ['mesh-http-route', 'mesh-tcp-route', 'mesh-timeout', 'mesh-retry'];
+const FILES = ['mesh-http-route', 'mesh-tcp-route', 'mesh-timeout', 'mesh-retry', 'mesh-circuit-breaker'];
 const ctx: AdmissionContext = { mode: 'zone', zone: 'zone-1', environment: 'universal' };
 
 interface Entry {
