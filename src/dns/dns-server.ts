@@ -1,7 +1,8 @@
 /**
- * The DNS server: UDP and TCP on one port, answering from the table of records.ts. The table is
- * rebuilt lazily: a cache change only marks it stale, and the next query rebuilds it once, so a
- * burst of a thousand changes costs one rebuild. Clashing hostnames are logged when they change.
+ * The DNS server: UDP and TCP on one port, answering from the table of records.ts, kept by a
+ * DnsBook: a cache change is only noted, and the next query takes in every noted change at once,
+ * at the cost of the changed names, not of the whole table. Clashing hostnames are logged when they
+ * change.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -9,7 +10,8 @@ import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { ResourceCache } from '../controllers/resource-cache.js';
 import { answerQuery, type Answered } from './dns-answer.js';
-import { affectsDns, buildDnsTable, type DnsTable } from './records.js';
+import { DnsBook } from './dns-book.js';
+import { affectsDns, type DnsTable } from './records.js';
 
 export const DEFAULT_DNS_TTL_SECONDS = 30;
 /** A TCP client that sends nothing for this long is disconnected. */
@@ -37,24 +39,23 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   const host = options.host ?? '127.0.0.1';
   const ttl = options.ttlSeconds ?? DEFAULT_DNS_TTL_SECONDS;
   const queries = counter(options.metrics, 'meshplane_dns_queries_total', 'DNS queries answered, by transport and response code', ['transport', 'rcode']);
-  const rebuilds = counter(options.metrics, 'meshplane_dns_table_rebuilds_total', 'Rebuilds of the DNS answer table (one per query after a change)', []);
+  const rebuilds = counter(options.metrics, 'meshplane_dns_table_rebuilds_total', 'Refreshes of the DNS answer table (one per query after changes; each takes in only what changed)', []);
 
-  let table: DnsTable | undefined;
+  // Kept up to date change by change; a burst of changes is taken in by the next query, at once.
+  const book = new DnsBook(cache);
   let lastClashes = '[]';
   const unsubscribe = cache.onChange((e) => {
-    if (affectsDns(e)) table = undefined;
+    if (affectsDns(e)) book.touch(e);
   });
   const currentTable = (): DnsTable => {
-    if (table) return table;
-    const built = buildDnsTable(cache);
-    table = built;
+    if (!book.refresh()) return book;
     rebuilds?.inc();
-    const clashes = JSON.stringify(built.clashes);
+    const clashes = JSON.stringify(book.clashes);
     if (clashes !== lastClashes) {
-      for (const c of built.clashes) logger.warn(c, 'two resources claim one DNS name; the older one answers');
+      for (const c of book.clashes) logger.warn(c, 'two resources claim one DNS name; the older one answers');
       lastClashes = clashes;
     }
-    return built;
+    return book;
   };
   const answer = (query: Buffer, transport: 'udp' | 'tcp'): Answered => {
     let answered: Answered;

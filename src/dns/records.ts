@@ -43,10 +43,12 @@ export interface DnsTable {
   readonly clashes: readonly HostnameClash[];
 }
 
-interface Claim {
+export interface Claim {
   readonly hostname: string;
   readonly record: DnsRecord;
+  /** Older owners first: creation time, then owner id. */
   readonly rank: string;
+  /** The resource (and, for a LegacyVips record, the service) making the claim. */
   readonly owner: string;
 }
 
@@ -97,33 +99,44 @@ export function affectsDns(e: StoreEvent): boolean {
 }
 
 function serviceClaims(cache: ResourceCache): Claim[] {
-  return SERVICE_KINDS.flatMap((kind) => cache.list(kind)).flatMap((r) => {
-    const status = r.status as { vips?: readonly { ip?: unknown }[]; addresses?: readonly { hostname?: unknown }[] } | undefined;
-    const ip = status?.vips?.[0]?.ip;
-    const family = typeof ip === 'string' ? ipFamily(ip) : undefined;
-    if (typeof ip !== 'string' || !family) return [];
-    const record: DnsRecord = { ip, family, source: describeKey(r) };
-    return (status?.addresses ?? []).flatMap((a) =>
-      typeof a?.hostname === 'string' && a.hostname !== '' ? [claim(normaliseName(a.hostname), record, r)] : [],
-    );
-  });
+  return SERVICE_KINDS.flatMap((kind) => cache.list(kind)).flatMap(claimsOfService);
+}
+
+/** The names a MeshService or MeshMultiZoneService answers: its hostnames, with its first VIP. */
+export function claimsOfService(r: Resource): Claim[] {
+  const status = r.status as { vips?: readonly { ip?: unknown }[]; addresses?: readonly { hostname?: unknown }[] } | undefined;
+  const ip = status?.vips?.[0]?.ip;
+  const family = typeof ip === 'string' ? ipFamily(ip) : undefined;
+  if (typeof ip !== 'string' || !family) return [];
+  const record: DnsRecord = { ip, family, source: describeKey(r) };
+  return (status?.addresses ?? []).flatMap((a) =>
+    typeof a?.hostname === 'string' && a.hostname !== '' ? [claim(normaliseName(a.hostname), record, r)] : [],
+  );
 }
 
 function legacyClaims(cache: ResourceCache): Claim[] {
   return cache
     .list('Mesh')
-    .filter((m) => meshServicesModeOf(m.spec as MeshSpec) !== 'Exclusive')
+    .filter(answersLegacyNames)
     .flatMap((mesh) => {
       const record = cache.get({ type: LEGACY_VIPS_TYPE, mesh: mesh.name, name: mesh.name });
       if (!record) return [];
-      return [...legacyVipsOf(cache, mesh.name)].flatMap(([service, ip]) => {
-        const family = ipFamily(ip);
-        if (!family) return [];
-        const dns: DnsRecord = { ip, family, source: `${service}.mesh in mesh '${mesh.name}'` };
-        const names = new Set([`${service}.mesh`, `${service.replace(/_/g, '.')}.mesh`].map(normaliseName));
-        return [...names].map((hostname) => claim(hostname, dns, record, service));
-      });
+      return [...legacyVipsOf(cache, mesh.name)].flatMap(([service, ip]) => claimsOfLegacyService(record, service, ip));
     });
+}
+
+/** Whether a mesh's `<service>.mesh` names answer: every mode but Exclusive. */
+export function answersLegacyNames(mesh: Resource): boolean {
+  return meshServicesModeOf(mesh.spec as MeshSpec) !== 'Exclusive';
+}
+
+/** `<service>.mesh` (and its dotted form) for one entry of a mesh's LegacyVips record. */
+export function claimsOfLegacyService(record: Resource, service: string, ip: string): Claim[] {
+  const family = ipFamily(ip);
+  if (!family) return [];
+  const dns: DnsRecord = { ip, family, source: `${service}.mesh in mesh '${record.mesh}'` };
+  const names = new Set([`${service}.mesh`, `${service.replace(/_/g, '.')}.mesh`].map(normaliseName));
+  return [...names].map((hostname) => claim(hostname, dns, record, service));
 }
 
 /** `part` tells apart the entries of one resource (the services of one LegacyVips record). */
