@@ -110,6 +110,7 @@ describe('policies per destination port (traffic doc 4.1, example 9)', () => {
     MeshHTTPRoute: [],
     MeshTCPRoute: [],
     MeshRetry: [],
+    MeshCircuitBreaker: [],
     MeshTimeout: [
       timeout('a-whole-service', { kind: 'MeshService', name: 'backend' }, '5s', '2s'),
       timeout('b-http-port', { kind: 'MeshService', name: 'backend', sectionName: 'http' }, '1s'),

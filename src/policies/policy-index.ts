@@ -11,7 +11,7 @@ import { compareMergeOrder, type MergeOrderKey, mergeOrderKey } from './merge-or
 import { type ProxyFacts, selectsProxy } from './match-proxy.js';
 import { resolveTargetRef, type TargetResolution } from './resolve-ref.js';
 
-export const POLICY_KINDS = ['MeshHTTPRoute', 'MeshTCPRoute', 'MeshTimeout', 'MeshRetry'] as const;
+export const POLICY_KINDS = ['MeshHTTPRoute', 'MeshTCPRoute', 'MeshTimeout', 'MeshRetry', 'MeshCircuitBreaker'] as const;
 export type PolicyKind = (typeof POLICY_KINDS)[number];
 
 export interface ToEntry {
@@ -44,6 +44,7 @@ export function policyResourcesOf(view: { list(type: string, mesh?: string): Res
     MeshTCPRoute: view.list('MeshTCPRoute', mesh).sort(byName),
     MeshTimeout: view.list('MeshTimeout', mesh).sort(byName),
     MeshRetry: view.list('MeshRetry', mesh).sort(byName),
+    MeshCircuitBreaker: view.list('MeshCircuitBreaker', mesh).sort(byName),
   };
 }
 

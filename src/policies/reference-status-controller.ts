@@ -1,7 +1,7 @@
 /**
- * Keeps the `ReferencesResolved` condition of every MeshHTTPRoute, MeshTCPRoute, MeshTimeout and
- * MeshRetry current (reference-condition.ts), so a dangling reference is readable over REST long
- * after the PUT that warned about it, and clears once the destination appears. Event-driven: it
+ * Keeps the `ReferencesResolved` condition of every route and policy (POLICY_KINDS) current
+ * (reference-condition.ts), so a dangling reference is readable over REST long after the PUT that
+ * warned about it, and clears once the destination appears. Event-driven: it
  * wakes when a route or policy changes (not on its own status writes), when a MeshService or
  * MeshMultiZoneService comes, goes, or changes labels or ports, and when a Dataplane comes or goes.
  * Writes only conditions that differ, with the version it read (a conflict means someone wrote

@@ -23,7 +23,7 @@ assert.ok(backend);
 const self: RouteSelf = { entry: backend, port: backend.ports[0] ?? { port: 80, sectionName: 'http', appProtocol: 'http' } };
 
 function plan(http: Resource[], tcp: Resource[] = []) {
-  const resources: PolicyResources = { MeshHTTPRoute: http, MeshTCPRoute: tcp, MeshTimeout: [], MeshRetry: [] };
+  const resources: PolicyResources = { MeshHTTPRoute: http, MeshTCPRoute: tcp, MeshTimeout: [], MeshRetry: [], MeshCircuitBreaker: [] };
   const proxy = new MeshPolicies(resources, catalog).forProxy({ dataplane: { ...service('web'), type: 'Dataplane', spec: {} } as never, meshServices: [] });
   const id = destinationId('MeshService', 'backend');
   return { http: planHttpRoutes(proxy.forPort('MeshHTTPRoute', id, 'http'), self, catalog), tcp: planTcpRoute(proxy.forPort('MeshTCPRoute', id, 'http'), self, catalog) };

@@ -7,10 +7,10 @@
  *   over those);
  * - a MeshService / MeshMultiZoneService: proxies of its mesh that reached it, or reach it now
  *   (a change of `status.dataplaneProxies` alone affects no one, semantics 8.7);
- * - a route or policy (MeshHTTPRoute, MeshTCPRoute, MeshTimeout, MeshRetry): the proxies its
- *   top-level targetRef selects before or after the change (a status change affects no one); a
- *   MeshService or MeshMultiZoneService also affects the proxies of routes and policies that may
- *   name it (a backendRef that starts or stops resolving);
+ * - a route or policy (MeshHTTPRoute, MeshTCPRoute, MeshTimeout, MeshRetry, MeshCircuitBreaker):
+ *   the proxies its top-level targetRef selects before or after the change (a status change
+ *   affects no one); a MeshService or MeshMultiZoneService also affects the proxies of routes and
+ *   policies that may name it (a backendRef that starts or stops resolving);
  * - a Mesh: every proxy of the mesh; the mesh's LegacyVips record: every proxy of the mesh, unless
  *   the mesh is Exclusive (no legacy destinations);
  * - a ZoneIngress: proxies that reach a MeshService synced from its zone (or a MeshMultiZoneService
@@ -200,6 +200,7 @@ export class ProxySync {
       case 'MeshTCPRoute':
       case 'MeshTimeout':
       case 'MeshRetry':
+      case 'MeshCircuitBreaker':
         return onlyStatusChanged(e.previous, after) ? [] : this.selectedBy(r.mesh, versions);
       case 'ZoneIngress':
         return this.affectedByRemoteZone(versions.map((v) => zoneOfIngress(v)));

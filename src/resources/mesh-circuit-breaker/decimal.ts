@@ -11,3 +11,12 @@ export function decimalOf(value: number | string): number | undefined {
   const text = value.trim();
   return DECIMAL.test(text) ? Number(text) : undefined;
 }
+
+/** Envoy's `success_rate_stdev_factor`: the factor in whole thousandths, truncated as Kuma does (`1.9` -> 1900). */
+export function thousandths(factor: number): number {
+  // toPrecision drops binary noise first: 1.9 * 1000 is 1899.9999999999998 in floating point.
+  return Math.trunc(Number((factor * 1000).toPrecision(12)));
+}
+
+/** The largest factor whose thousandths fit Envoy's uint32. */
+export const MAX_STDEV_FACTOR = 4294967;

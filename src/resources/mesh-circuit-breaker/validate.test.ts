@@ -5,7 +5,7 @@ import { admit, type AdmissionContext } from '../../core/admission.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Resource } from '../../core/resource.js';
 import type { Violation } from '../../core/violations.js';
-import { decimalOf } from './decimal.js';
+import { decimalOf, thousandths } from './decimal.js';
 import { meshCircuitBreakerDescriptor } from './descriptor.js';
 
 const ctx: AdmissionContext = { mode: 'zone', zone: 'zone-1', environment: 'universal' };
@@ -114,6 +114,11 @@ to: [{targetRef: {kind: MeshServiceSubset}, default: {connectionLimits: {}}}]`,
       expected: [v(`${OD}.detectors`, 'must have at least one defined: totalFailures, gatewayFailures, localOriginFailures, successRate, failurePercentage')],
     },
     {
+      title: 'stricter than Kuma: a stdev factor whose thousandths overflow Envoy\'s uint32',
+      spec: toBackend('{outlierDetection: {detectors: {successRate: {standardDeviationFactor: "4294967.5"}}}}'),
+      expected: [v(`${OD}.detectors.successRate.standardDeviationFactor`, 'must be at most 4294967; got "4294967.5"')],
+    },
+    {
       title: 'numbers that are not numbers',
       spec: toBackend('{outlierDetection: {detectors: {successRate: {standardDeviationFactor: "xyz"}}, healthyPanicThreshold: "half"}}'),
       expected: [v(`${OD}.healthyPanicThreshold`, 'string must be a valid number'), v(`${OD}.detectors.successRate.standardDeviationFactor`, 'invalid number')],
@@ -212,5 +217,16 @@ describe('decimalOf', () => {
     ['', undefined],
   ] as const) {
     it(`${JSON.stringify(input)} is ${String(expected)}`, () => assert.equal(decimalOf(input), expected));
+  }
+});
+
+describe('thousandths', () => {
+  for (const [factor, expected] of [
+    [1.9, 1900],
+    [1.9999, 1999],
+    [0.001, 1],
+    [4294967, 4294967000],
+  ] as const) {
+    it(`${factor} is ${expected}`, () => assert.equal(thousandths(factor), expected));
   }
 });

@@ -9,7 +9,7 @@ import { msg, PathBuilder, type Violation, ViolationList } from '../../core/viol
 import { durationMs } from '../shared/duration.js';
 import { type TargetRefKind, validateTargetRef } from '../shared/target-ref.js';
 import { type CircuitBreakerConf, type ConnectionLimits, DETECTOR_NAMES, type Detectors, type MeshCircuitBreakerSpec, type OutlierDetection } from './types.js';
-import { decimalOf } from './decimal.js';
+import { decimalOf, MAX_STDEV_FACTOR } from './decimal.js';
 
 const TOP_LEVEL_KINDS: readonly TargetRefKind[] = ['Mesh', 'MeshSubset', 'MeshService', 'MeshGateway', 'MeshServiceSubset', 'Dataplane'];
 const TO_KINDS: readonly TargetRefKind[] = ['Mesh', 'MeshService', 'MeshExternalService', 'MeshMultiZoneService'];
@@ -96,6 +96,8 @@ function validateDetectors(d: Detectors, path: PathBuilder): Violation[] {
       const factor = decimalOf(rate.standardDeviationFactor);
       if (factor === undefined) out.at(at.field('standardDeviationFactor'), 'invalid number');
       else if (factor <= 0) out.at(at.field('standardDeviationFactor'), GREATER_THAN_ZERO);
+      // Stricter than Kuma, which lets the thousandths overflow Envoy's uint32 silently.
+      else if (factor > MAX_STDEV_FACTOR) out.at(at.field('standardDeviationFactor'), `must be at most ${MAX_STDEV_FACTOR}; got ${JSON.stringify(rate.standardDeviationFactor)}`);
     }
   }
   const failure = d.failurePercentage;

@@ -3,6 +3,7 @@
  * "Contracts"): built once per mesh and shared by every proxy, sidecar or proxyless, that reaches
  * the port, so many snapshots hold the same objects and encode them once.
  */
+import type { EnvoyObject } from '../envoy/encode.js';
 import { TYPE_URL } from '../envoy/type-urls.js';
 import { type MeshContext, shared } from '../proxy-context.js';
 import type { Destination, DestinationPort } from './destinations.js';
@@ -19,18 +20,18 @@ export function clusterNameOf(d: Destination, port: DestinationPort): string {
 }
 
 /**
- * `timeouts`: from the MeshTimeout that applies to this destination port for the proxy at hand;
- * proxies that agree on it share the built objects.
+ * `timeouts` and `breaker` (Cluster fields): from the MeshTimeout and MeshCircuitBreaker that apply
+ * to this destination port for the proxy at hand; proxies that agree on them share the built objects.
  */
-export function destinationCluster(ctx: MeshContext, d: Destination, port: DestinationPort, timeouts: ClusterTimeouts = {}): Generated {
+export function destinationCluster(ctx: MeshContext, d: Destination, port: DestinationPort, timeouts: ClusterTimeouts = {}, breaker: EnvoyObject = {}): Generated {
   const name = clusterNameOf(d, port);
-  const tuning = Object.keys(timeouts).length === 0 ? '' : JSON.stringify(timeouts);
+  const tuning = Object.keys(timeouts).length === 0 && Object.keys(breaker).length === 0 ? '' : JSON.stringify([timeouts, breaker]);
   return shared(ctx, `cluster\u0000${d.key}\u0000${port.port}\u0000${tuning}`, () => {
     const set = endpointsFor(ctx, d, port);
     const upstream = needsHttp2(port.appProtocol) ? 'http2' : isHttpLike(port.appProtocol) ? 'http1' : 'tcp';
     return {
       resources: [
-        { typeUrl: TYPE_URL.cluster, resource: edsCluster(name, upstream, timeouts) },
+        { typeUrl: TYPE_URL.cluster, resource: edsCluster(name, upstream, timeouts, breaker) },
         { typeUrl: TYPE_URL.clusterLoadAssignment, resource: clusterLoadAssignment(name, set.endpoints) },
       ],
       notes: set.notes,

@@ -3,7 +3,7 @@
  * from the same plans the generators render (port-plan.ts), so it cannot disagree with the config:
  * kind and name, zone, VIPs, hostnames; per port the cluster and its endpoint count, the listener
  * names, the routes (match, backends with weights and clusters, or why a backend is missing), and
- * every MeshTimeout / MeshRetry setting with the resource it came from. Destinations the proxy
+ * every MeshTimeout / MeshRetry / MeshCircuitBreaker setting with the resource it came from. Destinations the proxy
  * does not reach itself but its routes send to are listed too (`via: backendRef`).
  */
 import { formatKri, kriOf } from '../../core/kri.js';
@@ -57,6 +57,8 @@ export interface PortExplain {
   readonly routes: readonly RouteExplain[];
   readonly timeouts: readonly SettingExplain[];
   readonly retries: readonly SettingExplain[];
+  /** MeshCircuitBreaker settings of the port's cluster (`connectionLimits.maxRequests`...). */
+  readonly circuitBreakers: readonly SettingExplain[];
   readonly notes: readonly string[];
 }
 
@@ -127,6 +129,7 @@ function portExplain(ctx: ProxyContext, plan: PortPlan, listeners: readonly stri
     routes: routesOf(plan),
     timeouts: settings(plan.timeout),
     retries: settings(plan.retry),
+    circuitBreakers: settings(plan.circuitBreaker),
     notes: plan.notes.map((n) => n.reason),
   };
 }

@@ -3,7 +3,8 @@
  * backendRef's (a route may send to a MeshService the proxy would not otherwise reach: it gets
  * that cluster and its endpoints all the same), and the endpoint-less unresolved-backend cluster
  * where a client needs it to fail closed (proxyless, or a sidecar TcpProxy). A cluster's
- * MeshTimeout settings are those of its own destination port, whichever route leads to it.
+ * MeshTimeout and MeshCircuitBreaker settings are those of its own destination port, whichever
+ * route leads to it.
  */
 import { destinationId } from '../../policies/destination-catalog.js';
 import type { ProxyPolicies } from '../../policies/policy-index.js';
@@ -11,6 +12,7 @@ import type { SplitItem } from '../../policies/route-plan.js';
 import type { ProxyContext, MeshServiceResource } from '../proxy-context.js';
 import { destinationCluster, unresolvedBackendCluster } from './destination-clusters.js';
 import { serviceDestinationOf } from './destinations.js';
+import { circuitBreakerFields } from './envoy-builders/circuit-breakers.js';
 import { clusterTimeoutsOf } from './envoy-builders/timeouts.js';
 import { concatGenerated, type Generated } from './generated.js';
 import { type PortPlan, portPolicies } from './port-plan.js';
@@ -27,7 +29,7 @@ export interface PlanClusters {
 
 export function planClusters(ctx: ProxyContext, policies: ProxyPolicies, plan: PortPlan): PlanClusters {
   const mesh = ctx.meshContext;
-  const parts: Generated[] = [destinationCluster(mesh, plan.destination, plan.port, clusterTimeoutsOf(plan.timeout?.value))];
+  const parts: Generated[] = [destinationCluster(mesh, plan.destination, plan.port, clusterTimeoutsOf(plan.timeout?.value), circuitBreakerFields(plan.circuitBreaker?.value))];
   const seen = new Set([`${plan.destination.key}\u0000${plan.port.port}`]);
   const backendKeys = new Set<string>();
   let unresolved = false;
@@ -43,8 +45,8 @@ export function planClusters(ctx: ProxyContext, policies: ProxyPolicies, plan: P
     seen.add(key);
     if (d.key !== plan.destination.key) backendKeys.add(d.key);
     const destPort = { port: port.port, sectionName: port.sectionName, appProtocol: port.appProtocol };
-    const timeout = portPolicies(policies, destinationId(entry.kind, entry.resource.name), port.sectionName).timeout;
-    parts.push(destinationCluster(mesh, d, destPort, clusterTimeoutsOf(timeout?.value)));
+    const own = portPolicies(policies, destinationId(entry.kind, entry.resource.name), port.sectionName);
+    parts.push(destinationCluster(mesh, d, destPort, clusterTimeoutsOf(own.timeout?.value), circuitBreakerFields(own.circuitBreaker?.value)));
   }
   if (unresolved && (ctx.client.proxyless || plan.protocol === 'tcp')) parts.push(unresolvedBackendCluster(mesh));
   return { generated: concatGenerated(parts), backendKeys: [...backendKeys] };

@@ -6,7 +6,8 @@
  *   TCP port only MeshTCPRoutes (an HTTP route there is noted and ignored). A proxyless gRPC
  *   client follows the same choice, and gets a TCP split as one weighted route;
  * - notes for every backendRef that resolves to nothing or to one of several;
- * - the merged MeshTimeout and MeshRetry confs, with where each field came from.
+ * - the merged MeshTimeout, MeshRetry and MeshCircuitBreaker confs, with where each field came
+ *   from (for a gRPC client, a note names the circuit-breaker settings gRPC does not apply).
  * `kuma.io/service` destinations get only Mesh-wide policies and no routes (routes target
  * MeshServices). On a sidecar, an HTTP split to a port that is not http/http2/grpc is refused,
  * like Kuma does, and counts as unresolved.
@@ -15,11 +16,13 @@ import { catalogEntryOf, destinationId } from '../../policies/destination-catalo
 import { mergeConfs, type MergedConf } from '../../policies/merge-conf.js';
 import type { ProxyPolicies } from '../../policies/policy-index.js';
 import { planHttpRoutes, planTcpRoute, type PlannedRoute, type PlannedTcpRoute, type RouteSelf, type SplitItem } from '../../policies/route-plan.js';
+import type { CircuitBreakerConf } from '../../resources/mesh-circuit-breaker/types.js';
 import type { RetryConf } from '../../resources/mesh-retry/types.js';
 import type { TimeoutConf } from '../../resources/mesh-timeout/types.js';
 import type { ProxyContext } from '../proxy-context.js';
 import { catalogOf } from './proxy-policies.js';
 import { isHttpLike } from './destination-clusters.js';
+import { grpcIgnoredSettings } from './envoy-builders/circuit-breakers.js';
 import type { Destination, DestinationPort } from './destinations.js';
 import type { GenerationNote } from './generated.js';
 
@@ -36,6 +39,7 @@ export interface PortPlan {
   readonly tcp?: PlannedTcpRoute;
   readonly timeout?: MergedConf<TimeoutConf>;
   readonly retry?: MergedConf<RetryConf>;
+  readonly circuitBreaker?: MergedConf<CircuitBreakerConf>;
   readonly notes: readonly GenerationNote[];
 }
 
@@ -43,12 +47,20 @@ export function destinationIdOf(d: Destination): string | undefined {
   return d.kind === 'legacy' ? undefined : destinationId(d.kind, d.resource.name);
 }
 
-/** The merged MeshTimeout and MeshRetry of a destination port for this proxy. */
-export function portPolicies(policies: ProxyPolicies, destId: string | undefined, sectionName: string): Pick<PortPlan, 'timeout' | 'retry'> {
-  const layers = (kind: 'MeshTimeout' | 'MeshRetry') => policies.forPort(kind, destId, sectionName).map((e) => ({ conf: e.conf, source: e.source }));
+/** The merged MeshTimeout, MeshRetry and MeshCircuitBreaker of a destination port for this proxy. */
+export function portPolicies(policies: ProxyPolicies, destId: string | undefined, sectionName: string): Pick<PortPlan, 'timeout' | 'retry' | 'circuitBreaker'> {
+  const layers = (kind: 'MeshTimeout' | 'MeshRetry' | 'MeshCircuitBreaker') => policies.forPort(kind, destId, sectionName).map((e) => ({ conf: e.conf, source: e.source }));
   const timeout = mergeConfs<TimeoutConf>(layers('MeshTimeout'));
   const retry = mergeConfs<RetryConf>(layers('MeshRetry'));
-  return { ...(timeout ? { timeout } : {}), ...(retry ? { retry } : {}) };
+  const circuitBreaker = mergeConfs<CircuitBreakerConf>(layers('MeshCircuitBreaker'));
+  return { ...(timeout ? { timeout } : {}), ...(retry ? { retry } : {}), ...(circuitBreaker ? { circuitBreaker } : {}) };
+}
+
+/** For a gRPC client: the circuit-breaker settings it receives and does not apply. */
+function grpcNotes(subject: string, plan: Pick<PortPlan, 'circuitBreaker'>): GenerationNote[] {
+  const ignored = grpcIgnoredSettings(plan.circuitBreaker);
+  if (ignored.length === 0) return [];
+  return [{ subject, reason: `gRPC clients apply only connectionLimits.maxRequests and outlier detection by successRate or failurePercentage; not applied: ${ignored.join(', ')}` }];
 }
 
 function refuseNonHttp(split: readonly SplitItem[]): SplitItem[] {
@@ -82,14 +94,15 @@ export function planPort(ctx: ProxyContext, policies: ProxyPolicies, d: Destinat
   const destId = destinationIdOf(d);
   const settings = portPolicies(policies, destId, port.sectionName);
   const httpPort = isHttpLike(port.appProtocol);
-  if (d.kind === 'legacy' || destId === undefined) return { destination: d, port, protocol: httpPort ? 'http' : 'tcp', ...settings, notes: [] };
+  const policyNotes = ctx.client.proxyless ? grpcNotes(`${d.key} port ${port.sectionName}`, settings) : [];
+  if (d.kind === 'legacy' || destId === undefined) return { destination: d, port, protocol: httpPort ? 'http' : 'tcp', ...settings, notes: policyNotes };
   const catalog = catalogOf(ctx.meshContext);
   const entry = catalog.byKey(d.kind, d.resource.name) ?? catalogEntryOf(d.kind, d.resource);
   const selfPort = entry.ports.find((p) => p.sectionName === port.sectionName) ?? { port: port.port, sectionName: port.sectionName, appProtocol: port.appProtocol };
   const self: RouteSelf = { entry, port: selfPort };
   const httpEntries = policies.forPort('MeshHTTPRoute', destId, port.sectionName);
   const tcpEntries = policies.forPort('MeshTCPRoute', destId, port.sectionName);
-  const notes: GenerationNote[] = [];
+  const notes: GenerationNote[] = [...policyNotes];
   const base = { destination: d, port, self, ...settings };
   const proxyless = ctx.client.proxyless;
   if (httpPort && httpEntries.length > 0) {

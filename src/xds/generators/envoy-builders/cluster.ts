@@ -10,8 +10,9 @@ const CONNECT_TIMEOUT: EnvoyObject = { seconds: 5 };
  * Type EDS with an ADS config source and ROUND_ROBIN: the cluster shape both Envoy and gRPC's xDS
  * client accept (gRPC NACKs any other lb_policy than ROUND_ROBIN/RING_HASH, and non-ADS sources).
  * `timeouts` come from a MeshTimeout; its HTTP settings are given only for HTTP-like ports.
+ * `breaker`: MeshCircuitBreaker fields (circuit-breakers.ts), added as they are.
  */
-export function edsCluster(name: string, upstream: 'http1' | 'http2' | 'tcp' = 'http1', timeouts: ClusterTimeouts = {}): EnvoyObject {
+export function edsCluster(name: string, upstream: 'http1' | 'http2' | 'tcp' = 'http1', timeouts: ClusterTimeouts = {}, breaker: EnvoyObject = {}): EnvoyObject {
   const common = upstream === 'tcp' ? undefined : commonHttpProtocolOptions(timeouts);
   const options = upstream === 'http2' || common !== undefined ? httpUpstream(upstream === 'http2', common) : undefined;
   return {
@@ -21,6 +22,7 @@ export function edsCluster(name: string, upstream: 'http1' | 'http2' | 'tcp' = '
     lb_policy: 'ROUND_ROBIN',
     connect_timeout: timeouts.connectTimeoutMs === undefined ? CONNECT_TIMEOUT : durationOf(timeouts.connectTimeoutMs),
     ...(options === undefined ? {} : { typed_extension_protocol_options: options }),
+    ...breaker,
   };
 }
 
