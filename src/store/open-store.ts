@@ -2,10 +2,12 @@
 import { resolve } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
+import { SingleInstanceLeader } from './leader-single.js';
 import { MemoryStore } from './memory-store.js';
+import { PostgresLeaderElector, type PostgresLeaderOptions } from './postgres-leader.js';
 import { PostgresStore } from './postgres-store.js';
 import { SqliteStore } from './sqlite-store.js';
-import type { ResourceStore } from './store.js';
+import type { LeaderElector, ResourceStore } from './store.js';
 
 /** What `meshplane run` uses when `--store` is not given. */
 export const DEFAULT_STORE_SPEC = 'sqlite:./meshplane-data/meshplane.db';
@@ -56,4 +58,13 @@ export async function openStore(spec: string, deps: OpenStoreDeps = {}): Promise
       // Throws ConfigError naming --store (password hidden) when the server cannot be used.
       return PostgresStore.open(parsed.url, { clock: deps.clock });
   }
+}
+
+/**
+ * The leader elector for the store named by `--store`: PostgreSQL is shared by several instances,
+ * so they take turns through an advisory lock; memory and SQLite serve one process, which leads.
+ */
+export function openLeaderElector(spec: string, options: PostgresLeaderOptions & { readonly cwd?: string } = {}): LeaderElector {
+  const parsed = parseStoreSpec(spec, options.cwd);
+  return parsed.kind === 'postgres' ? new PostgresLeaderElector(parsed.url, options) : new SingleInstanceLeader();
 }

@@ -1,7 +1,8 @@
 /**
- * The resource store contract. Two backends implement it (memory, SQLite); controllers, the REST
- * API and tests depend only on this file. Every write is atomic and bumps `version` by one;
- * an update or delete that names a version refuses to act when the stored version differs.
+ * The resource store contract. Three backends implement it (memory, SQLite, PostgreSQL);
+ * controllers, the REST API and tests depend only on this file. Every write is atomic and bumps
+ * `version` by one; an update or delete that names a version refuses to act when the stored
+ * version differs.
  */
 import type { Labels, NewResource, Resource, ResourceKey } from '../core/resource.js';
 
@@ -52,6 +53,23 @@ export interface ResourceStore {
   /** Called after every committed write, in commit order. Returns an unsubscribe function. */
   watch(listener: StoreListener): () => void;
   close(): Promise<void>;
+}
+
+/**
+ * Who, among the control-plane instances sharing one store, runs the work only one may do (the
+ * zone controllers, the KDS zone client). Memory and SQLite have one process per store, so their
+ * elector always leads (leader-single.ts); PostgreSQL holds an advisory lock (postgres-leader.ts).
+ * open-store.ts builds the one that fits `--store`.
+ */
+export interface LeaderElector {
+  /** True while this instance leads; turns false the moment it knows it lost (before listeners run). */
+  isLeader(): boolean;
+  /** Called with true on becoming leader and false on losing it. Returns an unsubscribe function. */
+  onChange(listener: (leading: boolean) => void): () => void;
+  /** Starts campaigning; resolves after the first attempt (leading or not). */
+  start(): Promise<void>;
+  /** Gives leadership up and stops campaigning. Stop what runs on the leader first. */
+  stop(): Promise<void>;
 }
 
 /** Sort order of list results: by mesh, then name (Kuma lists by name). */
