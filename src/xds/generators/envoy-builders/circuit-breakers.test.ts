@@ -34,13 +34,21 @@ interface GrpcCluster {
   readonly outlierDetectionUpdate?: Record<string, unknown>;
 }
 
+interface GrpcClusterType {
+  decode(context: unknown, any: EncodedAny): { value?: GrpcCluster; error?: string };
+  /** How its xDS client decides that an update changes nothing (and drops it). */
+  resourcesEqual(cached: GrpcCluster | undefined, update: GrpcCluster | undefined): boolean;
+}
+
+function grpcClusterType(): GrpcClusterType {
+  const require = createRequire(import.meta.url);
+  const lib = require('@grpc/grpc-js-xds/build/src/xds-resource-type/cluster-resource-type') as { ClusterResourceType: { get(): GrpcClusterType } };
+  return lib.ClusterResourceType.get();
+}
+
 /** What gRPC's own xDS client makes of a Cluster: its value, or its NACK reason. */
 function grpcReading(cluster: Record<string, unknown>): { value?: GrpcCluster; error?: string } {
-  const require = createRequire(import.meta.url);
-  const lib = require('@grpc/grpc-js-xds/build/src/xds-resource-type/cluster-resource-type') as {
-    ClusterResourceType: { get(): { decode(context: unknown, any: EncodedAny): { value?: GrpcCluster; error?: string } } };
-  };
-  return lib.ClusterResourceType.get().decode({}, encodeResource(TYPE_URL.cluster, cluster));
+  return grpcClusterType().decode({}, encodeResource(TYPE_URL.cluster, cluster));
 }
 
 describe('MeshCircuitBreaker as Envoy cluster fields', () => {
@@ -130,6 +138,20 @@ describe('MeshCircuitBreaker as Envoy cluster fields', () => {
     const od = read.value?.outlierDetectionUpdate as Record<string, unknown>;
     assert.equal(od.success_rate_ejection, undefined);
     assert.equal(od.failure_percentage_ejection, undefined);
+  });
+
+  it('an update that adds outlier detection to a cluster gRPC already has is a change to gRPC, not dropped as equal', () => {
+    const withLimits = circuitBreakerFields({ connectionLimits: { maxRequests: 5 } });
+    const withDetection = circuitBreakerFields({ connectionLimits: { maxRequests: 5 }, outlierDetection: { detectors: { failurePercentage: {} } } });
+    const cached = grpcReading(edsCluster('backend', 'http2', {}, withLimits)).value;
+    const update = grpcReading(edsCluster('backend', 'http2', {}, withDetection)).value;
+    assert.equal(grpcClusterType().resourcesEqual(cached, update), false);
+    // Why the EDS service is named: gRPC's comparison walks the cached value's keys only.
+    const unnamed = { ...edsCluster('backend', 'http2', {}, withDetection), eds_cluster_config: edsCluster('backend').eds_cluster_config };
+    assert.equal(grpcClusterType().resourcesEqual(cached, grpcReading(unnamed).value), true);
+    const serviceName = (breaker: Record<string, unknown>): unknown => (edsCluster('backend', 'http2', {}, breaker).eds_cluster_config as { service_name?: string }).service_name;
+    assert.equal(serviceName(withDetection), 'backend');
+    assert.equal(serviceName(withLimits), undefined);
   });
 
   it('names the settings gRPC ignores, outlier ones only while detection is on', () => {

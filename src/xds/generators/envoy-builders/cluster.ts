@@ -10,7 +10,10 @@ const CONNECT_TIMEOUT: EnvoyObject = { seconds: 5 };
  * Type EDS with an ADS config source and ROUND_ROBIN: the cluster shape both Envoy and gRPC's xDS
  * client accept (gRPC NACKs any other lb_policy than ROUND_ROBIN/RING_HASH, and non-ADS sources).
  * `timeouts` come from a MeshTimeout; its HTTP settings are given only for HTTP-like ports.
- * `breaker`: MeshCircuitBreaker fields (circuit-breakers.ts), added as they are.
+ * `breaker`: MeshCircuitBreaker fields (circuit-breakers.ts), added as they are. With outlier
+ * detection the EDS service is named (the cluster's own name, what Envoy and gRPC use anyway):
+ * grpc-js-xds compares an updated Cluster with its cached one over the cached value's keys only,
+ * so an update that just adds outlier_detection would be dropped; the name makes it a change.
  */
 export function edsCluster(name: string, upstream: 'http1' | 'http2' | 'tcp' = 'http1', timeouts: ClusterTimeouts = {}, breaker: EnvoyObject = {}): EnvoyObject {
   const common = upstream === 'tcp' ? undefined : commonHttpProtocolOptions(timeouts);
@@ -18,7 +21,7 @@ export function edsCluster(name: string, upstream: 'http1' | 'http2' | 'tcp' = '
   return {
     name,
     type: 'EDS',
-    eds_cluster_config: { eds_config: ADS_CONFIG_SOURCE },
+    eds_cluster_config: { eds_config: ADS_CONFIG_SOURCE, ...('outlier_detection' in breaker ? { service_name: name } : {}) },
     lb_policy: 'ROUND_ROBIN',
     connect_timeout: timeouts.connectTimeoutMs === undefined ? CONNECT_TIMEOUT : durationOf(timeouts.connectTimeoutMs),
     ...(options === undefined ? {} : { typed_extension_protocol_options: options }),
