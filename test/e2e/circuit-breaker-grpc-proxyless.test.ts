@@ -6,10 +6,11 @@
  *   by load balancing policy."), and without the policy (before it, after its deletion) three calls
  *   are held together;
  * - outlier detection by failure percentage: of two endpoints one fails every call; about half the
- *   calls fail until the policy comes, then gRPC ejects the failing endpoint and all calls succeed;
+ *   calls fail until the policy comes, then gRPC ejects the failing endpoint and all calls succeed
+ *   (on a channel that already had the cluster: see the EDS service name in cluster.ts);
  * - the client NACKs nothing, and `_destinations` names the policy behind each setting.
- * The backends are grpc-js servers in this process whose Slow calls are held until the test
- * releases them, so "two calls in flight" is observed, not assumed from timing.
+ * The backends are grpc-js servers in this process (gate-backend.ts) whose Slow calls are held
+ * until the test releases them, so "two calls in flight" is observed, not assumed from timing.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -17,66 +18,14 @@ import * as grpc from '@grpc/grpc-js';
 import { kindByName } from '../../src/core/registry.js';
 import { startMeshplane, type MeshplaneProcess } from '../support/process.js';
 import { waitFor } from '../support/wait-for.js';
-import { type EchoClient, echoClientConstructor, type EchoMethod, type EchoReply } from '../support/xds-clients/echo-service.js';
+import { type EchoClient, echoClientConstructor, type EchoMethod } from '../support/xds-clients/echo-service.js';
+import { GateBackend } from '../support/xds-clients/gate-backend.js';
 
 interface Outcome {
   readonly backend?: string;
   readonly code?: string;
   readonly details?: string;
   readonly ms: number;
-}
-
-/** An echo server that answers Echo (or fails it, `failing`) and holds every Slow call until released. */
-class GateBackend {
-  readonly server = new grpc.Server();
-  port = 0;
-  private readonly held: (() => void)[] = [];
-  private readonly waiters: { count: number; resolve: () => void }[] = [];
-
-  constructor(
-    readonly name: string,
-    failing = false,
-  ) {
-    type Call = grpc.ServerUnaryCall<{ message: string }, EchoReply>;
-    const reply = (call: Call): EchoReply => ({ message: call.request.message, backend: name });
-    const service = (echoClientConstructor() as unknown as grpc.ServiceClientConstructor).service;
-    this.server.addService(service, {
-      Echo: (call: Call, cb: grpc.sendUnaryData<EchoReply>) => (failing ? cb({ code: grpc.status.UNAVAILABLE, details: `${name} always fails` }) : cb(null, reply(call))),
-      Hello: (call: Call, cb: grpc.sendUnaryData<EchoReply>) => cb(null, reply(call)),
-      Flaky: (call: Call, cb: grpc.sendUnaryData<EchoReply>) => cb(null, reply(call)),
-      Slow: (call: Call, cb: grpc.sendUnaryData<EchoReply>) => {
-        this.held.push(() => cb(null, reply(call)));
-        for (const w of this.waiters.filter((x) => this.held.length >= x.count)) w.resolve();
-      },
-    });
-  }
-
-  async start(host = '127.0.0.1', port = 0): Promise<this> {
-    this.port = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
-    );
-    return this;
-  }
-
-  get heldCount(): number {
-    return this.held.length;
-  }
-
-  /** Resolves once `count` Slow calls are held. */
-  holding(count: number): Promise<void> {
-    if (this.held.length >= count) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ count, resolve }));
-  }
-
-  releaseAll(): void {
-    for (const release of this.held.splice(0)) release();
-    this.waiters.splice(0);
-  }
-
-  stop(): Promise<void> {
-    this.releaseAll();
-    return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
-  }
 }
 
 describe('MeshCircuitBreaker seen by a gRPC proxyless client', () => {
