@@ -24,7 +24,7 @@ import { startZoneControllers, type ZoneControllers } from './controllers/zone-c
 import { DNS_SOURCE_TYPES } from './dns/records.js';
 import { FlatEndpointsPublisher } from './kds/flat-endpoints-publisher.js';
 import { startKdsGlobal } from './kds/global-server.js';
-import { startKdsZone } from './kds/zone-client.js';
+import { parseGlobalAddress, startKdsZone } from './kds/zone-client.js';
 import { SnapshotCache } from './xds/cache.js';
 import { parseNodeId, XDS_INPUT_KINDS } from './xds/proxy-context.js';
 import { ProxySync } from './xds/proxy-sync.js';
@@ -33,8 +33,9 @@ import { startDnsServer } from './dns/dns-server.js';
 import { createDefaultHostnameGenerators } from './manager/default-resources.js';
 import { ResourceManager } from './manager/resource-manager.js';
 import { GLOBAL_DEFAULT_HOSTNAME_GENERATORS } from './resources/hostname-generator/defaults.js';
-import { openStore } from './store/open-store.js';
-import type { ResourceStore } from './store/store.js';
+import { whileLeader } from './store/leader-duty.js';
+import { openLeaderElector, openStore } from './store/open-store.js';
+import type { LeaderElector, ResourceStore } from './store/store.js';
 
 export const READY_MESSAGE = 'control plane ready';
 
@@ -51,7 +52,7 @@ export interface ControlPlaneDeps {
 /** One network listener; its name and address become a field of the ready line (`api`, `xds`, ...). */
 interface RunningListener {
   /** Listeners with an address become ready-line fields; the others (controllers, the sync client) have none. */
-  readonly name: 'api' | 'xds' | 'dns' | 'kds' | 'controllers' | 'kds-client';
+  readonly name: 'api' | 'xds' | 'dns' | 'kds' | 'controllers' | 'kds-client' | 'leader-election';
   readonly address: string;
   close(): Promise<void>;
 }
@@ -75,6 +76,10 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
   const listeners: RunningListener[] = [];
   const stop = stopOnce(listeners, store, logger);
   try {
+    // Instances sharing a PostgreSQL store take turns at the zone controllers and the KDS client;
+    // closed last, so the work that needs leadership has stopped before it is released.
+    const leadership = openLeaderElector(config.store, { logger: logger.child({ component: 'leader-election' }) });
+    listeners.push({ name: 'leader-election', address: '', close: () => leadership.stop() });
     const admission: AdmissionContext = { mode: config.mode, zone: config.zone, environment: 'universal' };
     const manager = new ResourceManager({ store, admission, referenceCheck: referenceChecker(store) });
     // Set by the zone's xDS services; the API explains proxies with it (none on a global).
@@ -86,16 +91,20 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
     }
     const metrics = new Registry();
     if (config.mode === 'zone') {
-      listeners.push(...(await startZoneServices(config, { store, clock, logger, metrics, onInspector: (i) => (dataplaneInspector = i) })));
+      listeners.push(...(await startZoneServices(config, { store, clock, logger, metrics, leadership, onInspector: (i) => (dataplaneInspector = i) })));
       if (config.globalKdsAddress !== null) {
-        const kds = await startKdsZone({
-          store,
-          clock,
-          logger: logger.child({ component: 'kds' }),
-          zone: config.zone,
-          globalAddress: config.globalKdsAddress,
-          flatNetwork: config.flatNetwork,
-        });
+        const globalAddress = config.globalKdsAddress;
+        parseGlobalAddress(globalAddress); // a bad address fails start-up, not the first term as leader
+        const kdsLogger = logger.child({ component: 'kds' });
+        // Only the leader opens the stream: two instances of one zone must not both speak for it.
+        const kds = whileLeader(
+          leadership,
+          async () => {
+            const client = await startKdsZone({ store, clock, logger: kdsLogger, zone: config.zone, globalAddress, flatNetwork: config.flatNetwork });
+            return { stop: () => client.close() };
+          },
+          (err, during) => kdsLogger.error({ err }, `the KDS zone client failed to ${during}`),
+        );
         listeners.push({ name: 'kds-client', address: '', close: () => kds.close() });
       }
     } else {
@@ -120,9 +129,11 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
         clock,
         ...xdsEndpointOf(config, listeners),
         ...(dataplaneInspector ? { dataplaneInspector } : {}),
+        isLeader: () => leadership.isLeader(),
       }),
     );
     listeners.push({ name: 'api', address: api.url, close: () => api.close() });
+    await leadership.start();
   } catch (err) {
     await stop();
     throw err;
@@ -140,13 +151,20 @@ export async function startControlPlane(config: ControlPlaneConfig, deps: Contro
 
 /**
  * What only a zone control plane runs: the controllers that derive MeshServices, VIPs, hostnames
- * and status from the store, and the DNS server answering for them.
+ * and status from the store (on the leader only), and the DNS and xDS servers reading their cache.
  */
 async function startZoneServices(
   config: ControlPlaneConfig,
-  deps: { store: ResourceStore; clock: Clock; logger: Logger; metrics: Registry; onInspector: (inspector: DataplaneInspector) => void },
+  deps: {
+    store: ResourceStore;
+    clock: Clock;
+    logger: Logger;
+    metrics: Registry;
+    leadership: LeaderElector;
+    onInspector: (inspector: DataplaneInspector) => void;
+  },
 ): Promise<RunningListener[]> {
-  const { store, clock, logger, metrics } = deps;
+  const { store, clock, logger, metrics, leadership } = deps;
   // Filled in once the xDS server runs; the status controller counts connected proxies with it.
   let connectedProxies: () => ReadonlySet<string> = () => new Set();
   const controllers: ZoneControllers = await startZoneControllers({
@@ -156,25 +174,27 @@ async function startZoneServices(
     metrics,
     config: { zone: config.zone, deletionGracePeriodMs: config.meshServiceDeletionGracePeriodMs },
     connectedProxies: () => connectedProxies(),
+    leadership,
     extraKinds: [...VIP_ALLOCATOR_KINDS, ...LEGACY_VIP_ALLOCATOR_TYPES, ...DNS_SOURCE_TYPES, ...XDS_INPUT_KINDS],
-    extraControllers: (cache) => [
+    // Built afresh each time this instance becomes leader, writing through the leader's store.
+    extraControllers: (cache, leaderStore) => [
       new VipAllocator({
         cache,
-        store,
+        store: leaderStore,
         metrics,
         logger: logger.child({ controller: 'vip-allocator' }),
         config: { meshServiceCidr: config.meshServiceCidr, meshMultiZoneServiceCidr: config.meshMultiZoneServiceCidr, holdMs: config.vipHoldPeriodMs },
       }),
       new LegacyVipAllocator({
         cache,
-        store,
+        store: leaderStore,
         metrics,
         logger: logger.child({ controller: 'legacy-vip-allocator' }),
         config: { cidr: config.legacyVipCidr, holdMs: config.vipHoldPeriodMs, exclude: [config.meshServiceCidr, config.meshMultiZoneServiceCidr] },
       }),
-      new ReferenceStatusController({ cache, store, logger: logger.child({ controller: 'reference-status' }) }),
+      new ReferenceStatusController({ cache, store: leaderStore, logger: logger.child({ controller: 'reference-status' }) }),
       // On a flat network: publish this zone's MeshService endpoints for the other flat zones.
-      ...(config.flatNetwork ? [new FlatEndpointsPublisher({ cache, store, logger: logger.child({ controller: 'flat-endpoints-publisher' }) })] : []),
+      ...(config.flatNetwork ? [new FlatEndpointsPublisher({ cache, store: leaderStore, logger: logger.child({ controller: 'flat-endpoints-publisher' }) })] : []),
     ],
   });
   const running: RunningListener[] = [{ name: 'controllers', address: '', close: () => controllers.stop() }];

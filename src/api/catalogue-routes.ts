@@ -20,6 +20,8 @@ export interface CatalogueRouteDeps {
   readonly admission: AdmissionContext;
   readonly version: string;
   readonly config: Record<string, unknown>;
+  /** Whether this instance leads the ones sharing its store; shown as `leader` by `GET /` when given. */
+  readonly isLeader?: () => boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export function registerCatalogueRoutes(app: FastifyInstance, deps: CatalogueRou
     zone: admission.zone,
     hostname: host,
     instanceId,
+    ...(deps.isLeader ? { leader: deps.isLeader() } : {}),
   }));
 
   app.get('/_resources', async () => resourceCatalogue(KINDS, admission.mode));

@@ -39,6 +39,8 @@ export interface ApiServerOptions {
   readonly xds?: XdsEndpoint;
   /** Explains proxies (`_destinations`, `_config`); absent on a global control plane. */
   readonly dataplaneInspector?: DataplaneInspector;
+  /** Whether this instance leads the ones sharing its store (`leader` in `GET /`). */
+  readonly isLeader?: () => boolean;
 }
 
 export interface ApiServer {
@@ -75,7 +77,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   );
 
   registerMetrics(app, { store: o.store, ...(o.metrics ? { registry: o.metrics } : {}) });
-  registerCatalogueRoutes(app, { manager: o.manager, admission: o.admission, version: o.version, config: o.config });
+  registerCatalogueRoutes(app, { manager: o.manager, admission: o.admission, version: o.version, config: o.config, ...(o.isLeader ? { isLeader: o.isLeader } : {}) });
   registerInsightRoutes(app, { manager: o.manager, store: o.store, clock: o.clock ?? systemClock });
   registerDestinationInspectRoutes(app, { manager: o.manager, store: o.store, admission: o.admission });
   registerBootstrapRoutes(app, { manager: o.manager, ...(o.xds ? { xds: o.xds } : {}) });
