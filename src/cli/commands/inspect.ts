@@ -38,6 +38,7 @@ interface Port {
   readonly routes: readonly Route[];
   readonly timeouts: readonly Setting[];
   readonly retries: readonly Setting[];
+  readonly circuitBreakers?: readonly Setting[];
   readonly notes: readonly string[];
 }
 interface Destination {
@@ -68,7 +69,7 @@ export function destinationsTables(answer: WireItem): string {
     for (const p of d.ports) {
       const port = `${p.port}/${p.sectionName}`;
       const routedBy = [...new Set(p.routes.map((r) => r.from).filter((f) => f !== 'default'))];
-      const policies = [...new Set([...p.timeouts, ...p.retries].map((s) => s.from))];
+      const policies = [...new Set([...p.timeouts, ...p.retries, ...(p.circuitBreakers ?? [])].map((s) => s.from))];
       rows.push([name, d.via, d.zone, port, p.appProtocol, d.vips.join(','), d.hostnames.join(','), String(p.endpoints), routedBy.join(','), policies.join(',')]);
       for (const r of p.routes) {
         const total = r.backends.reduce((n, b) => n + b.weight, 0);
@@ -76,6 +77,7 @@ export function destinationsTables(answer: WireItem): string {
       }
       for (const s of p.timeouts) settings.push([name, port, `timeout ${s.setting}`, text(s.value), s.from]);
       for (const s of p.retries) settings.push([name, port, `retry ${s.setting}`, text(s.value), s.from]);
+      for (const s of p.circuitBreakers ?? []) settings.push([name, port, `circuit breaker ${s.setting}`, text(s.value), s.from]);
       for (const n of p.notes) notes.push(`- ${name} port ${p.sectionName}: ${n}`);
     }
   }
