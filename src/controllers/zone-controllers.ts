@@ -105,7 +105,8 @@ export async function startZoneControllers(deps: {
     leadership,
     () => {
       let active = true;
-      const termRunner = new ControllerRunner({ cache, clock, logger, controllers: build(leaderGatedStore(store, () => active && leadership.isLeader())), useTimers: config.useTimers ?? true });
+      const controllers = build(leaderGatedStore(store, () => active && leadership.isLeader()));
+      const termRunner = new ControllerRunner({ cache, clock, logger, controllers, useTimers: config.useTimers ?? true });
       termRunner.start();
       runner = termRunner;
       return {

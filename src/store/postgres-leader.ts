@@ -111,7 +111,8 @@ export class PostgresLeaderElector implements LeaderElector {
     this.timer = undefined;
     const run = this.attempt().finally(() => {
       this.inflight = undefined;
-      if (!this.stopped) this.timer = this.timers.after(this.leading ? (this.options.checkMs ?? 2000) : (this.options.retryMs ?? 2000), () => void this.tick());
+      const next = this.leading ? (this.options.checkMs ?? 2000) : (this.options.retryMs ?? 2000);
+      if (!this.stopped) this.timer = this.timers.after(next, () => void this.tick());
     });
     this.inflight = run;
     return run;
