@@ -18,6 +18,8 @@ export interface InsightRouteDeps {
   readonly manager: ResourceManager;
   readonly store: ResourceStore;
   readonly clock: Clock;
+  /** Node ids of proxies with an xDS stream here; absent on a global control plane. */
+  readonly connectedProxies?: () => ReadonlySet<string>;
 }
 
 async function totals(store: ResourceStore, kinds: readonly KindDescriptor[], mesh?: string): Promise<Map<KindDescriptor, number>> {
@@ -35,6 +37,7 @@ async function all(store: ResourceStore, type: string, mesh?: string): Promise<R
 
 export function registerInsightRoutes(app: FastifyInstance, deps: InsightRouteDeps): void {
   const { manager, store, clock } = deps;
+  const connected = (): ReadonlySet<string> => deps.connectedProxies?.() ?? new Set<string>();
   const meshKinds = KINDS.filter((k) => k.scope === 'Mesh');
 
   const insightOf = async (mesh: Resource): Promise<Record<string, unknown>> =>
@@ -44,6 +47,7 @@ export function registerInsightRoutes(app: FastifyInstance, deps: InsightRouteDe
       totals: await totals(store, meshKinds, mesh.name),
       dataplanes: await all(store, 'Dataplane', mesh.name),
       meshServices: await all(store, 'MeshService', mesh.name),
+      connected: connected(),
     });
 
   app.get('/global-insight', async () =>
@@ -53,6 +57,7 @@ export function registerInsightRoutes(app: FastifyInstance, deps: InsightRouteDe
         totals: await totals(store, KINDS),
         dataplanes: await all(store, 'Dataplane'),
         meshServices: await all(store, 'MeshService'),
+        connected: connected(),
       }),
     ),
   );

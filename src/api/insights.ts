@@ -1,7 +1,8 @@
 /**
- * Insight and overview bodies for the GUI and `inspect` (Kuma's shapes). Until the xDS server
- * tracks connections every proxy counts as offline and overviews have no subscriptions. Pure:
- * the routes fetch the resources, these functions shape them.
+ * Insight and overview bodies for the GUI and `inspect` (Kuma's shapes). A proxy is online while
+ * it has an xDS stream to this control plane (`connected` node ids, `<mesh>.<name>`); overviews
+ * list no subscriptions (Meshplane keeps no DataplaneInsight history). Pure: the routes fetch the
+ * resources, these functions shape them.
  */
 import type { KindDescriptor } from '../core/descriptor.js';
 import { formatKri, kriOf } from '../core/kri.js';
@@ -22,9 +23,16 @@ export interface DataplaneStats {
   readonly gatewayDelegated: ProxyStat;
 }
 
-/** Every proxy is offline until the xDS server reports connections. */
 function offline(total: number): ProxyStat {
   return { offline: total, online: 0, partiallyDegraded: 0, total };
+}
+
+/** Node ids of connected proxies; a global control plane serves no xDS, so none. */
+export type ConnectedProxies = ReadonlySet<string>;
+
+function proxyStat(dataplanes: readonly Resource[], connected: ConnectedProxies): ProxyStat {
+  const online = dataplanes.filter((d) => connected.has(`${d.mesh}.${d.name}`)).length;
+  return { offline: dataplanes.length - online, online, partiallyDegraded: 0, total: dataplanes.length };
 }
 
 /** A Dataplane with `networking.gateway` is a gateway: BUILTIN, or delegated otherwise. */
@@ -35,9 +43,13 @@ export function gatewayType(dp: Resource): 'standard' | 'builtin' | 'delegated' 
   return networking.gateway.type === 'BUILTIN' ? 'builtin' : 'delegated';
 }
 
-export function dataplaneStats(dataplanes: readonly Resource[]): DataplaneStats {
-  const count = (t: ReturnType<typeof gatewayType>): number => dataplanes.filter((d) => gatewayType(d) === t).length;
-  return { standard: offline(count('standard')), gatewayBuiltin: offline(count('builtin')), gatewayDelegated: offline(count('delegated')) };
+export function dataplaneStats(dataplanes: readonly Resource[], connected: ConnectedProxies = new Set()): DataplaneStats {
+  const of = (t: ReturnType<typeof gatewayType>): ProxyStat => proxyStat(dataplanes.filter((d) => gatewayType(d) === t), connected);
+  return { standard: of('standard'), gatewayBuiltin: of('builtin'), gatewayDelegated: of('delegated') };
+}
+
+function sumStats(a: ProxyStat, b: ProxyStat): ProxyStat {
+  return { offline: a.offline + b.offline, online: a.online + b.online, partiallyDegraded: 0, total: a.total + b.total };
 }
 
 /** A MeshService counts as online when its spec.state is Available. */
@@ -51,6 +63,7 @@ export interface GlobalInsightInput {
   readonly totals: ReadonlyMap<KindDescriptor, number>;
   readonly dataplanes: readonly Resource[];
   readonly meshServices: readonly Resource[];
+  readonly connected?: ConnectedProxies;
 }
 
 export function globalInsight(input: GlobalInsightInput): Record<string, unknown> {
@@ -63,7 +76,7 @@ export function globalInsight(input: GlobalInsightInput): Record<string, unknown
   }
   return {
     createdAt: input.now.toISOString(),
-    dataplanes: dataplaneStats(input.dataplanes),
+    dataplanes: dataplaneStats(input.dataplanes, input.connected),
     meshes: { total: total('Mesh') },
     policies: { total: policies },
     resources,
@@ -88,30 +101,31 @@ export interface MeshInsightInput {
   readonly totals: ReadonlyMap<KindDescriptor, number>;
   readonly dataplanes: readonly Resource[];
   readonly meshServices: readonly Resource[];
+  readonly connected?: ConnectedProxies;
 }
 
 export function meshInsight(input: MeshInsightInput): Record<string, unknown> {
-  const byType = dataplaneStats(input.dataplanes);
+  const connected = input.connected ?? new Set<string>();
+  const byType = dataplaneStats(input.dataplanes, connected);
   const policies: Record<string, { total: number }> = {};
   const resources: Record<string, { total: number }> = {};
   for (const [kind, n] of [...input.totals].sort(([a], [b]) => (a.name < b.name ? -1 : 1))) {
     resources[kind.name] = { total: n };
     if (kind.isPolicy && n > 0) policies[kind.name] = { total: n };
   }
-  const gateways = byType.gatewayBuiltin.total + byType.gatewayDelegated.total;
   return {
     type: 'MeshInsight',
     name: input.mesh.name,
     creationTime: input.mesh.creationTime,
     modificationTime: input.now.toISOString(),
-    dataplanes: offline(input.dataplanes.length),
+    dataplanes: proxyStat(input.dataplanes, connected),
     policies,
     dpVersions: { kumaDp: {}, envoy: {} },
     mTLS: { issuedBackends: {}, supportedBackends: {} },
     services: { total: input.meshServices.length, internal: input.meshServices.length, external: 0 },
     dataplanesByType: {
       standard: byType.standard,
-      gateway: offline(gateways),
+      gateway: sumStats(byType.gatewayBuiltin, byType.gatewayDelegated),
       gatewayBuiltin: byType.gatewayBuiltin,
       gatewayDelegated: byType.gatewayDelegated,
     },

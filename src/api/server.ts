@@ -39,6 +39,8 @@ export interface ApiServerOptions {
   readonly xds?: XdsEndpoint;
   /** Explains proxies (`_destinations`, `_config`); absent on a global control plane. */
   readonly dataplaneInspector?: DataplaneInspector;
+  /** Node ids of proxies with an xDS stream here, for the insights' online counts. */
+  readonly connectedProxies?: () => ReadonlySet<string>;
   /** Whether this instance leads the ones sharing its store (`leader` in `GET /`). */
   readonly isLeader?: () => boolean;
 }
@@ -78,7 +80,12 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
 
   registerMetrics(app, { store: o.store, ...(o.metrics ? { registry: o.metrics } : {}) });
   registerCatalogueRoutes(app, { manager: o.manager, admission: o.admission, version: o.version, config: o.config, ...(o.isLeader ? { isLeader: o.isLeader } : {}) });
-  registerInsightRoutes(app, { manager: o.manager, store: o.store, clock: o.clock ?? systemClock });
+  registerInsightRoutes(app, {
+    manager: o.manager,
+    store: o.store,
+    clock: o.clock ?? systemClock,
+    ...(o.connectedProxies ? { connectedProxies: o.connectedProxies } : {}),
+  });
   registerDestinationInspectRoutes(app, { manager: o.manager, store: o.store, admission: o.admission });
   registerBootstrapRoutes(app, { manager: o.manager, ...(o.xds ? { xds: o.xds } : {}) });
   registerMigrationRoutes(app, {
