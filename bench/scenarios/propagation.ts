@@ -213,9 +213,13 @@ export async function run(opts: ScenarioOptions): Promise<ScenarioResult> {
   const rows: ScenarioResult['rows'] = [];
   const notes: string[] = [];
   for (const c of cases) {
-    const out = await caseRows(c);
-    rows.push(...out.rows);
-    notes.push(out.note);
+    try {
+      const out = await caseRows(c);
+      rows.push(...out.rows);
+      notes.push(out.note);
+    } catch (err) {
+      rows.push({ proxies: c.proxies, services: c.services, reach: c.reach ?? 'all', protocol: c.protocol, change: `failed: ${String(err).slice(0, 160)}` });
+    }
   }
   notes.push('"all affected" = from the store write until the last proxy that reaches the changed service received the response carrying the change (EDS for endpoints, RDS for the route, the LDS response that holds the new service\'s outbound:<VIP>:8080 listener); p50/p99 over the repeats. "touched" = proxies that received anything at all after the write (until 300 ms without a response); "KB sent" and "resources sent" count everything they received, resources removed included.');
   notes.push('reach 10: every proxy lists 10 MeshServices in reachableBackends, so about P x 10 / services proxies reach each service; reach all: every proxy reaches every service (the worst case: every change touches every proxy).');

@@ -97,7 +97,8 @@ export async function run(opts: ScenarioOptions): Promise<ScenarioResult> {
         [100, 50, ['Exclusive', 'Everywhere']],
         [100, 500, ['Exclusive', 'Everywhere']],
         [1000, 50, ['Exclusive', 'Everywhere']],
-        [1000, 500, ['Exclusive', 'Everywhere']],
+        // Everywhere at 1,000 x 500 did not finish connecting in 10 minutes (about 8 GB of snapshots).
+        [1000, 500, ['Exclusive']],
         [100, 5000, ['Exclusive']],
       ];
   const rows: ScenarioResult['rows'] = [];
@@ -106,7 +107,13 @@ export async function run(opts: ScenarioOptions): Promise<ScenarioResult> {
     const byMode = new Map<MeshMode, XdsResult>();
     for (const mode of modes) {
       const dataplanes = dataplanesFor(proxies, services);
-      const r = await runChildCase<XdsResult>('xds', { proxies, services, dataplanes, mode, protocol: 'sotw' }, { timeoutMs: 1_800_000, maxOldSpaceMb: 14_000 });
+      let r: XdsResult;
+      try {
+        r = await runChildCase<XdsResult>('xds', { proxies, services, dataplanes, mode, protocol: 'sotw' }, { timeoutMs: 1_800_000, maxOldSpaceMb: 14_000 });
+      } catch (err) {
+        rows.push({ proxies, destinations: services, mode, 'full config p50 ms': `failed: ${String(err).slice(0, 120)}` });
+        continue;
+      }
       byMode.set(mode, r);
       const total = Object.values(r.resourcesPerProxy).reduce((a, b) => a + b, 0);
       const exclusive = byMode.get('Exclusive');
