@@ -46,6 +46,8 @@ export interface EventSamples {
   readonly touched: number[];
   readonly kb: number[];
   readonly resources: number[];
+  /** Proxy configurations the control plane regenerated for the change (ProxySync's counter). */
+  readonly regenerated: number[];
   readonly missing: number;
 }
 
@@ -105,10 +107,11 @@ export async function runCase(params: PropagationParams): Promise<PropagationRes
     const events: EventSamples[] = [];
     const cpuMsPerEvent: Record<string, number> = {};
     const run = async (kind: EventKind, change: (i: number) => Promise<{ affected: string[]; types: TypeKey[]; name?: () => Promise<string> }>): Promise<void> => {
-      const samples: EventSamples = { kind, allMs: [], perProxyMs: [], affected: [], touched: [], kb: [], resources: [], missing: 0 };
+      const samples: EventSamples = { kind, allMs: [], perProxyMs: [], affected: [], touched: [], kb: [], resources: [], regenerated: [], missing: 0 };
       const cpuBefore = process.cpuUsage();
       for (let i = 0; i < params.repeats; i++) {
         await fleet.mark(true);
+        const recomputedBefore = zone.sync?.recomputations ?? 0;
         const t0 = epochNow();
         const planned = await change(i);
         const name = planned.name ? await planned.name() : undefined;
@@ -123,6 +126,7 @@ export async function runCase(params: PropagationParams): Promise<PropagationRes
         samples.resources.push(Object.values(stats).reduce((n, s) => n + s.resources + s.removed, 0));
         (samples as { missing: number }).missing += got.missing.length;
         await zone.controllers.runner.settle();
+        samples.regenerated.push((zone.sync?.recomputations ?? 0) - recomputedBefore);
       }
       const cpu = process.cpuUsage(cpuBefore);
       cpuMsPerEvent[kind] = round((cpu.user + cpu.system) / 1000 / params.repeats);
@@ -190,6 +194,7 @@ async function caseRows(params: PropagationParams): Promise<{ rows: ScenarioResu
     touched: round(mean(e.touched)),
     'KB sent': round(mean(e.kb)),
     'resources sent': round(mean(e.resources)),
+    'configs regenerated': round(mean(e.regenerated ?? [])),
     'CP CPU ms': r.cpuMsPerEvent[e.kind] ?? 0,
     missing: e.missing,
   }));

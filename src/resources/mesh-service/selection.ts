@@ -51,14 +51,19 @@ export function inboundsForPort(dp: DataplaneResource, port: Pick<MeshServicePor
 /**
  * Dataplanes indexed so that selecting for many services costs about the matches, not
  * services x Dataplanes: by mesh, by name, by label pair and by inbound tag pair. Built once from
- * a list, or kept current with `put` / `remove` (a controller that follows store changes).
+ * a list, or kept current with `put` / `remove` (a controller that follows store changes). A label
+ * or tag key is indexed the first time a selector asks for it (selectors use few keys, Dataplanes
+ * carry many), and kept current from then on.
  */
 export class DataplaneIndex {
+  /** `<mesh>\0<name>` -> Dataplane, in the order they were put. */
+  private readonly byName = new Map<string, DataplaneResource>();
   /** Bucket key -> Dataplane name -> Dataplane; a bucket's order is the order Dataplanes entered it. */
   private readonly byMesh = new Map<string, Map<string, DataplaneResource>>();
-  private readonly byName = new Map<string, DataplaneResource>();
-  private readonly byLabel = new Map<string, Map<string, DataplaneResource>>();
-  private readonly byTag = new Map<string, Map<string, DataplaneResource>>();
+  /** Label key -> `<mesh>\0<key>\0<value>` -> bucket, for the keys indexed so far. */
+  private readonly byLabel = new Map<string, Map<string, Map<string, DataplaneResource>>>();
+  /** Inbound tag key -> `<mesh>\0<key>\0<value>` -> bucket, for the keys indexed so far. */
+  private readonly byTag = new Map<string, Map<string, Map<string, DataplaneResource>>>();
 
   constructor(dataplanes: Iterable<DataplaneResource> = []) {
     for (const dp of dataplanes) this.put(dp);
@@ -69,13 +74,10 @@ export class DataplaneIndex {
     this.remove(dp);
     const inbounds = inboundsOf(dp.spec);
     if (inbounds.length === 0) return;
-    add(this.byMesh, dp.mesh, dp);
     this.byName.set(pair(dp.mesh, dp.name), dp);
-    for (const k in dp.labels) add(this.byLabel, triple(dp.mesh, k, dp.labels[k] as string), dp);
-    for (const i of inbounds) {
-      const tags = i.tags ?? {};
-      for (const k in tags) add(this.byTag, triple(dp.mesh, k, tags[k] as string), dp);
-    }
+    add(this.byMesh, dp.mesh, dp);
+    for (const [k, buckets] of this.byLabel) if (dp.labels[k] !== undefined) add(buckets, triple(dp.mesh, k, dp.labels[k]), dp);
+    for (const [k, buckets] of this.byTag) for (const i of inbounds) if (i.tags?.[k] !== undefined) add(buckets, triple(dp.mesh, k, i.tags[k]), dp);
   }
 
   /** Forgets the Dataplane of this mesh and name (whatever version the index holds). */
@@ -84,11 +86,8 @@ export class DataplaneIndex {
     if (held === undefined) return;
     this.byName.delete(pair(key.mesh, key.name));
     drop(this.byMesh, held.mesh, held.name);
-    for (const k in held.labels) drop(this.byLabel, triple(held.mesh, k, held.labels[k] as string), held.name);
-    for (const i of inboundsOf(held.spec)) {
-      const tags = i.tags ?? {};
-      for (const k in tags) drop(this.byTag, triple(held.mesh, k, tags[k] as string), held.name);
-    }
+    for (const [k, buckets] of this.byLabel) if (held.labels[k] !== undefined) drop(buckets, triple(held.mesh, k, held.labels[k]), held.name);
+    for (const [k, buckets] of this.byTag) for (const i of inboundsOf(held.spec)) if (i.tags?.[k] !== undefined) drop(buckets, triple(held.mesh, k, i.tags[k]), held.name);
   }
 
   /** The Dataplanes `ms` selects, in the order they were given. */
@@ -100,7 +99,7 @@ export class DataplaneIndex {
       const tags = Object.entries(selector.dataplaneTags);
       const first = tags[0];
       if (!first) return [];
-      candidates = this.byTag.get(triple(ms.mesh, first[0], first[1]))?.values() ?? [];
+      candidates = this.tagBuckets(first[0]).get(triple(ms.mesh, first[0], first[1]))?.values() ?? [];
       exact = tags.length === 1;
     } else if (selector?.dataplaneRef !== undefined) {
       const dp = this.byName.get(pair(ms.mesh, selector.dataplaneRef.name ?? ''));
@@ -109,12 +108,32 @@ export class DataplaneIndex {
     } else if (selector?.dataplaneLabels !== undefined) {
       const labels = Object.entries(selector.dataplaneLabels.matchLabels ?? {});
       const first = labels[0];
-      candidates = (first ? this.byLabel.get(triple(ms.mesh, first[0], first[1])) : this.byMesh.get(ms.mesh))?.values() ?? [];
+      candidates = (first ? this.labelBuckets(first[0]).get(triple(ms.mesh, first[0], first[1])) : this.byMesh.get(ms.mesh))?.values() ?? [];
       exact = labels.length <= 1;
     } else {
       return [];
     }
     return exact ? [...candidates] : [...candidates].filter((dp) => selects(ms, dp));
+  }
+
+  private labelBuckets(k: string): Map<string, Map<string, DataplaneResource>> {
+    let buckets = this.byLabel.get(k);
+    if (buckets === undefined) {
+      buckets = new Map();
+      for (const dp of this.byName.values()) if (dp.labels[k] !== undefined) add(buckets, triple(dp.mesh, k, dp.labels[k]), dp);
+      this.byLabel.set(k, buckets);
+    }
+    return buckets;
+  }
+
+  private tagBuckets(k: string): Map<string, Map<string, DataplaneResource>> {
+    let buckets = this.byTag.get(k);
+    if (buckets === undefined) {
+      buckets = new Map();
+      for (const dp of this.byName.values()) for (const i of inboundsOf(dp.spec)) if (i.tags?.[k] !== undefined) add(buckets, triple(dp.mesh, k, i.tags[k]), dp);
+      this.byTag.set(k, buckets);
+    }
+    return buckets;
   }
 }
 
