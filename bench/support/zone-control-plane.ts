@@ -1,11 +1,12 @@
 /**
  * A zone control plane built in-process from the same parts and with the same settings that
- * `meshplane run` wires in src/main.ts (startZoneServices / startXdsServices): the controllers'
+ * `meshplane run` wires in src/wiring/zone-services.ts and xds-services.ts, as one instance (no
+ * leader election: the controllers' default single-instance leader): the controllers'
  * ResourceCache, MeshService generator, status, hostnames, both VIP allocators, the DNS server,
  * ProxySync and the ADS server (not the REST API, nor the flat-network publisher, which is off by
  * default). The benchmarks need handles that the running binary does not
  * expose (the store, the cache, ProxySync's counters), so they build it here; keep this file in
- * step with main.ts when the wiring changes.
+ * step with src/wiring/ when the wiring changes.
  */
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -78,22 +79,23 @@ export async function startBenchZone(options: BenchZoneOptions): Promise<BenchZo
     config: { zone: config.zone, deletionGracePeriodMs: config.meshServiceDeletionGracePeriodMs },
     connectedProxies: () => connectedProxies(),
     extraKinds: [...VIP_ALLOCATOR_KINDS, ...LEGACY_VIP_ALLOCATOR_TYPES, ...DNS_SOURCE_TYPES, ...XDS_INPUT_KINDS],
-    extraControllers: (cache) => [
+    // Written through the leader-gated store the controllers get for their term (one instance here).
+    extraControllers: (cache, termStore) => [
       new VipAllocator({
         cache,
-        store,
+        store: termStore,
         metrics,
         logger,
         config: { meshServiceCidr: config.meshServiceCidr, meshMultiZoneServiceCidr: config.meshMultiZoneServiceCidr, holdMs: config.vipHoldPeriodMs },
       }),
       new LegacyVipAllocator({
         cache,
-        store,
+        store: termStore,
         metrics,
         logger,
         config: { cidr: config.legacyVipCidr, holdMs: config.vipHoldPeriodMs, exclude: [config.meshServiceCidr, config.meshMultiZoneServiceCidr] },
       }),
-      new ReferenceStatusController({ cache, store, logger }),
+      new ReferenceStatusController({ cache, store: termStore, logger }),
     ],
   });
   let dns: DnsServer | undefined;
