@@ -11,8 +11,8 @@
  * Host selection predicates need Envoy extensions Meshplane does not send; they are left out.
  */
 import type { EnvoyObject } from '../../envoy/encode.js';
+import { headerMatcher } from './route-match.js';
 import { durationMs } from '../../../resources/shared/duration.js';
-import type { HeaderMatch } from '../../../resources/shared/header-match.js';
 import { type BackOff, GRPC_RETRY_ON, type GrpcRetry, HTTP_RETRY_ON, type HttpRetry, type RateLimitedBackOff } from '../../../resources/mesh-retry/types.js';
 import { durationOf } from './timeouts.js';
 
@@ -32,21 +32,6 @@ function rateLimited(r: RateLimitedBackOff): EnvoyObject {
     reset_headers: (r.resetHeaders ?? []).map((h) => ({ name: h.name ?? '', format: h.format === 'UnixTimestamp' ? 'UNIX_TIMESTAMP' : 'SECONDS' })),
     ...(r.maxInterval === undefined ? {} : { max_interval: durationOf(durationMs(r.maxInterval)) }),
   };
-}
-
-function headerMatcher(h: HeaderMatch): EnvoyObject {
-  switch (h.type) {
-    case 'Present':
-      return { name: h.name, present_match: true };
-    case 'Absent':
-      return { name: h.name, present_match: true, invert_match: true };
-    case 'Prefix':
-      return { name: h.name, string_match: { prefix: h.value ?? '' } };
-    case 'RegularExpression':
-      return { name: h.name, string_match: { safe_regex: { regex: h.value ?? '' } } };
-    default:
-      return { name: h.name, string_match: { exact: h.value ?? '' } };
-  }
 }
 
 function common(conf: HttpRetry | GrpcRetry, retryOn: string): Record<string, unknown> | undefined {

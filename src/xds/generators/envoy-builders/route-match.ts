@@ -14,7 +14,8 @@ import type { EnvoyObject } from '../../envoy/encode.js';
 import type { NormalizedMatch } from '../../../policies/compare-match.js';
 import type { HeaderMatch } from '../../../resources/shared/header-match.js';
 
-function headerMatcher(h: HeaderMatch): EnvoyObject {
+/** One Kuma header match as an Envoy HeaderMatcher (used by route matches and retry header rules). */
+export function headerMatcher(h: HeaderMatch): EnvoyObject {
   switch (h.type) {
     case 'Present':
       return { name: h.name, present_match: true };
