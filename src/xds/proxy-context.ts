@@ -142,6 +142,19 @@ export function meshContextOf(view: ResourceView, mesh: string): MeshContext | u
   };
 }
 
+/**
+ * Where proxy-sync gets the MeshContext of a mesh for one batch of regenerations. The plain source
+ * builds a new one every time; a caching source may return the same one until an input changes.
+ */
+export interface MeshContextSource {
+  contextOf(mesh: string): MeshContext | undefined;
+}
+
+/** A MeshContextSource that builds a fresh MeshContext on every call (nothing kept). */
+export function freshMeshContexts(view: ResourceView): MeshContextSource {
+  return { contextOf: (mesh) => meshContextOf(view, mesh) };
+}
+
 /** A value built once per MeshContext and shared by all its proxies (equal inputs, same object). */
 export function shared<T>(ctx: MeshContext, key: string, build: () => T): T {
   if (ctx.memo.has(key)) return ctx.memo.get(key) as T;

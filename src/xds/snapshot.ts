@@ -18,6 +18,15 @@ export interface ResourceInput {
   readonly contentKey?: string;
 }
 
+/**
+ * A ResourceInput whose contentKey is a hash of the resource's JSON: equal resources built at
+ * different times (another MeshContext, another proxy) share one encoding. For resources built once
+ * and handed to many proxies; hashing per proxy would cost more than it saves.
+ */
+export function contentKeyed(typeUrl: ResourceTypeUrl, resource: EnvoyObject): ResourceInput {
+  return { typeUrl, resource, contentKey: contentHash(JSON.stringify(resource)) };
+}
+
 export interface SnapshotEntry {
   readonly name: string;
   readonly resource: EnvoyObject;
