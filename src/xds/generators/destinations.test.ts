@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ENVOY_CLIENT, proxyContextOf, type ProxyContext } from '../proxy-context.js';
-import { destinationsFor, type Destination } from './destinations.js';
+import { destinationIndexOf, destinationsFor, type Destination } from './destinations.js';
 import { resourcesFromYaml, StaticView } from './input-fixtures.js';
 
 function meshYaml(mode: string): string {
@@ -177,5 +177,40 @@ describe('other per-proxy rules', () => {
     const result = destinationsFor(contextOf(yaml));
     assert.deepEqual(summary(result.destinations), []);
     assert.match(result.notes[0]?.reason ?? '', /10\.0\.0\.10:9090 is one of the proxy's own inbound addresses/);
+  });
+});
+
+describe('reachableBackends lookups (docs/performance.md, xDS hotspot 6)', () => {
+  const SERVICES = 500;
+  const yaml = (): string => {
+    let out = meshYaml('Exclusive');
+    for (let i = 0; i < SERVICES; i++) out += ms(`svc-${i}`, { vip: `241.0.${i >> 8}.${i & 255}`, ...(i % 100 === 7 ? { labels: '  team: a' } : {}) });
+    const refs = '    reachableBackends:\n      refs:\n      - kind: MeshService\n        name: svc-42\n      - kind: MeshService\n        labels:\n          team: a\n      - kind: MeshService\n        name: svc-300\n        port: 80';
+    return out + client('web-1', refs) + client('web-2', '    reachableBackends:\n      refs: []').replace('10.0.0.10', '10.0.0.11');
+  };
+
+  it('a proxy with 3 refs in a mesh of 500 services looks at the services its refs name, not at all 500', () => {
+    const view = new StaticView(resourcesFromYaml(yaml()));
+    let reads = 0;
+    const first = proxyContextOf(view, 'default.web-2', { client: ENVOY_CLIENT });
+    if (!first.ok) throw new Error(first.reason);
+    const counted = new Proxy(first.context.meshContext.meshServices, {
+      get(target, prop, receiver) {
+        if (typeof prop === 'string' && /^\d+$/.test(prop)) reads++;
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    const meshContext = { ...first.context.meshContext, meshServices: counted, memo: new Map<string, unknown>() };
+    destinationsFor({ ...first.context, meshContext }); // builds the mesh's index once
+    assert.equal(reads, SERVICES);
+    const index = destinationIndexOf(meshContext);
+    const before = index.examined;
+    const web1 = proxyContextOf(view, 'default.web-1', { client: ENVOY_CLIENT, meshContext });
+    if (!web1.ok) throw new Error(web1.reason);
+    const result = destinationsFor(web1.context);
+    assert.deepEqual(summary(result.destinations), ['msvc:svc-107/http', 'msvc:svc-207/http', 'msvc:svc-300/http', 'msvc:svc-307/http', 'msvc:svc-407/http', 'msvc:svc-42/http', 'msvc:svc-7/http']);
+    assert.deepEqual(result.notes, []);
+    assert.equal(reads, SERVICES, 'the second proxy reads no MeshService of the mesh');
+    assert.equal(index.examined - before, 1 + 5 + 1, 'one by name, the five labelled team: a, one by name');
   });
 });

@@ -12,13 +12,10 @@
  * every matching service is reachable. Kuma's graph check, which gives a Dataplane without
  * inbounds no outbounds at all, is not copied: proxyless clients usually have no inbounds.
  */
-import { type Labels } from '../../core/resource.js';
-import { LABEL } from '../../core/well-known-labels.js';
-import type { ReachableBackendRef } from '../../resources/dataplane/types.js';
 import { inboundAddressOf, inboundsOf } from '../../resources/dataplane/types.js';
-import { kriOf } from '../../core/kri.js';
 import type { MeshServicesMode } from '../../resources/mesh/types.js';
-import type { DataplaneResource, MeshServiceResource, MultiZoneServiceResource, ProxyContext } from '../proxy-context.js';
+import { type DataplaneResource, type MeshContext, type MeshServiceResource, type MultiZoneServiceResource, type ProxyContext, shared } from '../proxy-context.js';
+import { DestinationIndex, resolveRefs } from './destination-index.js';
 import type { GenerationNote } from './generated.js';
 import { legacyProtocolOf } from './legacy-services.js';
 import type { DestinationIdentity } from './names.js';
@@ -85,10 +82,10 @@ export function destinationsFor(ctx: ProxyContext): Destinations {
   };
   const legacy = legacyDestinations(ctx).filter((d) => keep(d, d.vip, d.port.port));
   const reaching = { dataplane: ctx.dataplane, mode: ctx.meshContext.mode };
-  const services = serviceDestinations(reaching, ctx.meshContext.meshServices, ctx.meshContext.multiZoneServices, notes).map((d) => ({
-    ...d,
-    ports: d.ports.filter((p) => d.vips.every((vip) => keep(d, vip, p.port))),
-  }));
+  const services = reachedThrough(reaching, destinationIndexOf(ctx.meshContext), notes).map((d) => {
+    const ports = d.ports.filter((p) => d.vips.every((vip) => keep(d, vip, p.port)));
+    return ports.length === d.ports.length ? d : { ...d, ports };
+  });
   return { destinations: [...legacy, ...services.filter((d) => d.ports.length > 0)], notes };
 }
 
@@ -115,7 +112,8 @@ function legacyDestinations(ctx: ProxyContext): LegacyDestination[] {
 
 /**
  * The Mesh*Service destinations among `meshServices` and `multiZoneServices` this proxy reaches.
- * Exported so proxy-sync can ask about one changed service without building the whole set.
+ * Exported so proxy-sync can ask about one changed service without building the whole set; for
+ * the whole mesh, `destinationsFor` resolves through the MeshContext's shared index instead.
  */
 export function serviceDestinations(
   ctx: ReachingProxy,
@@ -123,20 +121,30 @@ export function serviceDestinations(
   multiZoneServices: readonly MultiZoneServiceResource[],
   notes: GenerationNote[] = [],
 ): ServiceDestination[] {
+  return reachedThrough(ctx, new DestinationIndex(allDestinations(meshServices, multiZoneServices)), notes);
+}
+
+/** Every Mesh*Service destination of the mesh, indexed; built once per MeshContext. */
+export function destinationIndexOf(ctx: MeshContext): DestinationIndex {
+  return shared(ctx, 'service-destination-index', () => new DestinationIndex(allDestinations(ctx.meshServices, ctx.multiZoneServices)));
+}
+
+function allDestinations(meshServices: readonly MeshServiceResource[], multiZoneServices: readonly MultiZoneServiceResource[]): ServiceDestination[] {
+  return [...meshServices.map(meshServiceDestination), ...multiZoneServices.map(multiZoneDestination)];
+}
+
+/** The destinations of `index` the proxy reaches (shared objects where it reaches every port). */
+function reachedThrough(ctx: ReachingProxy, index: DestinationIndex, notes: GenerationNote[]): ServiceDestination[] {
   const tp = ctx.dataplane.spec.networking?.transparentProxying;
   const reachable = tp?.reachableBackends;
   if (reachable === undefined) {
     if (ctx.mode === 'ReachableBackends') return [];
     if ((tp?.reachableServices ?? []).length > 0) return [];
+    return [...index.all];
   }
-  const all = [...meshServices.map(meshServiceDestination), ...multiZoneServices.map(multiZoneDestination)];
-  if (reachable === undefined) return all;
-  const selected = resolveRefs(ctx, reachable.refs ?? [], all, notes);
-  return all.flatMap((d) => {
-    const sections = selected.get(d.key);
-    if (sections === undefined) return [];
-    return [{ ...d, ports: d.ports.filter((p) => sections.has(p.sectionName)) }];
-  });
+  return resolveRefs(ctx.dataplane, reachable.refs ?? [], index, notes).map(({ d, sections }) =>
+    sections.size === d.ports.length ? d : { ...d, ports: d.ports.filter((p) => sections.has(p.sectionName)) },
+  );
 }
 
 /** The destination a MeshService or MeshMultiZoneService resource is (all its ports). */
@@ -166,55 +174,4 @@ function multiZoneDestination(mzs: MultiZoneServiceResource): ServiceDestination
     vips: (mzs.status?.vips ?? []).map((v) => v.ip),
     hostnames: (mzs.status?.addresses ?? []).map((a) => a.hostname),
   };
-}
-
-const SHORT_NAME_OF_KIND: Readonly<Record<string, string>> = { MeshService: 'msvc', MeshMultiZoneService: 'mzsvc' };
-
-/** Destination key -> the section names its refs make reachable. */
-function resolveRefs(ctx: ReachingProxy, refs: readonly ReachableBackendRef[], all: readonly ServiceDestination[], notes: GenerationNote[]): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  refs.forEach((ref, i) => {
-    const subject = `networking.transparentProxying.reachableBackends.refs[${i}]`;
-    const short = SHORT_NAME_OF_KIND[ref.kind ?? ''];
-    if (short === undefined) {
-      notes.push({ subject, reason: `kind '${ref.kind ?? ''}' is not a destination Meshplane serves; ignored` });
-      return;
-    }
-    const ofKind = all.filter((d) => d.identity.shortName === short);
-    const matched = matchRef(ctx, ref, ofKind);
-    if (matched.length === 0) notes.push({ subject, reason: 'matches no destination' });
-    for (const d of matched) {
-      const ports = ref.port === undefined ? d.ports : d.ports.filter((p) => p.sectionName === String(ref.port) || p.port === ref.port);
-      if (ports.length === 0) notes.push({ subject, reason: `${d.kind} '${d.identity.name}' has no port ${String(ref.port)}` });
-      const sections = out.get(d.key) ?? new Set<string>();
-      for (const p of ports) sections.add(p.sectionName);
-      out.set(d.key, sections);
-    }
-  });
-  return out;
-}
-
-/**
- * Kuma 2.x: labels first (every destination carrying all of them); when that finds nothing, the
- * name, read as a local identifier: the proxy's own zone, and `namespace` or else the proxy's own.
- * A MeshMultiZoneService belongs to no zone, so its name is matched without one.
- */
-function matchRef(ctx: ReachingProxy, ref: ReachableBackendRef, candidates: readonly ServiceDestination[]): ServiceDestination[] {
-  const labels = ref.labels ?? {};
-  if (Object.keys(labels).length > 0) {
-    const byLabels = candidates.filter((d) => hasLabels(d.identity.labels, labels));
-    if (byLabels.length > 0 || !ref.name) return byLabels;
-  }
-  if (!ref.name) return [];
-  const dpLabels = ctx.dataplane.labels;
-  const namespace = ref.namespace ?? dpLabels[LABEL.namespace] ?? '';
-  return candidates.filter((d) => {
-    const k = kriOf(d.identity.shortName, d.identity);
-    const zone = d.kind === 'MeshMultiZoneService' ? '' : (dpLabels[LABEL.zone] ?? '');
-    return k.name === ref.name && k.namespace === namespace && k.zone === zone;
-  });
-}
-
-function hasLabels(have: Labels, wanted: Readonly<Record<string, string>>): boolean {
-  return Object.entries(wanted).every(([k, v]) => have[k] === v);
 }
