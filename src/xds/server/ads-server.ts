@@ -10,6 +10,7 @@ import type { XdsConfigSource } from '../cache.js';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DiscoveryRequest, DiscoveryResponse, NodeInfo } from './ads-messages.js';
 import { adsServiceDefinition } from './ads-service.js';
 import { DeltaStream } from './delta-stream.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './response-size.js';
 import { SotwStream } from './sotw-stream.js';
 import { StreamSession, type NodeIdPolicy, type StreamDeps } from './stream-session.js';
 import { createXdsMetrics, type XdsProtocol } from './xds-metrics.js';
@@ -26,6 +27,11 @@ export interface XdsServerOptions {
   readonly onDisconnect?: (nodeId: string) => void;
   /** Refuses unknown proxies: return an error message and the stream ends with NOT_FOUND. */
   readonly nodeIdPolicy?: NodeIdPolicy;
+  /**
+   * Largest serialized response to send as one message (default DEFAULT_MAX_RESPONSE_BYTES): delta
+   * responses are split under it; SotW responses over it are sent whole, counted and warned about.
+   */
+  readonly maxResponseBytes?: number;
 }
 
 export interface XdsServer {
@@ -59,6 +65,8 @@ export async function startXdsServer(options: XdsServerOptions): Promise<XdsServ
     onConnect: options.onConnect,
     onDisconnect: options.onDisconnect,
     nodeIdPolicy: options.nodeIdPolicy,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    oversizeWarned: new Set(),
   };
   const sessions = new Set<StreamSession>();
   let nextStreamId = 0;

@@ -8,6 +8,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { RESOURCE_TYPES, resourceTypeInfo } from '../envoy/type-urls.js';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse } from './ads-messages.js';
+import { deltaResponseSize } from './response-size.js';
 import type { StreamSession } from './stream-session.js';
 import { DeltaSubscription } from './subscriptions.js';
 
@@ -77,17 +78,18 @@ export class DeltaStream {
     if (changed.length === 0 && removed.length === 0 && !firstWildcard) return;
     const nonce = this.session.nextNonce();
     const version = snapshot.version(typeUrl);
-    this.send({
+    const response: DeltaDiscoveryResponse = {
       system_version_info: version,
       resources: changed.map((e) => ({ name: e.name, version: e.hash, resource: e.any })),
       type_url: typeUrl,
       removed_resources: removed,
       nonce,
-    });
+    };
+    this.send(response);
     state.nonce = nonce;
     state.sentVersion = version;
     for (const e of changed) state.known.set(e.name, e.hash);
     for (const name of removed) state.known.delete(name);
-    this.session.sent(typeUrl, version, nonce, changed.length + removed.length);
+    this.session.sent(typeUrl, version, nonce, changed.length + removed.length, deltaResponseSize(response));
   }
 }

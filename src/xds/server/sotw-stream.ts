@@ -3,13 +3,18 @@
  * response, and what the client holds (name -> content hash, or null for "told it does not exist").
  * A response is sent only when what the client should hold differs from what it holds, so a NACK
  * is never answered by resending the rejected version, and an older version is never sent.
+ * A response over the size limit is still sent (it must be the whole set), but counted and logged.
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { RESOURCE_TYPES, resourceTypeInfo } from '../envoy/type-urls.js';
 import type { SnapshotEntry } from '../snapshot.js';
 import type { DiscoveryRequest, DiscoveryResponse } from './ads-messages.js';
 import type { StreamSession } from './stream-session.js';
+import { sotwResponseSize } from './response-size.js';
 import { SotwSubscription } from './subscriptions.js';
+
+/** A SotW response is the whole set of its type (LDS/CDS) and cannot be split. */
+const SOTW_FIX = "State of the world cannot split a response; use delta xDS (its responses are split under the limit), or raise the client's gRPC receive limit (grpc.max_receive_message_length; Envoy: max_receive_message_length of the xDS gRPC service).";
 
 interface SotwTypeState {
   readonly subscription: SotwSubscription;
@@ -80,11 +85,14 @@ export class SotwStream {
     if (!changed && !firstWildcard) return;
     const nonce = this.session.nextNonce();
     const version = snapshot.version(typeUrl);
-    this.send({ version_info: version, resources: inScope.map((e) => e.any), type_url: typeUrl, nonce });
+    const response: DiscoveryResponse = { version_info: version, resources: inScope.map((e) => e.any), type_url: typeUrl, nonce };
+    const bytes = sotwResponseSize(response);
+    if (bytes > this.session.maxResponseBytes) this.session.oversized(typeUrl, bytes, SOTW_FIX);
+    this.send(response);
     state.nonce = nonce;
     state.sentVersion = version;
     state.known = next;
-    this.session.sent(typeUrl, version, nonce, inScope.length);
+    this.session.sent(typeUrl, version, nonce, inScope.length, bytes);
   }
 }
 

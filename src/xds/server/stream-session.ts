@@ -20,6 +20,10 @@ export interface StreamDeps {
   readonly onConnect?: (nodeId: string, node: NodeInfo) => void;
   readonly onDisconnect?: (nodeId: string) => void;
   readonly nodeIdPolicy?: NodeIdPolicy;
+  /** Responses above this many serialized bytes are split (delta) or counted and warned about (SotW). */
+  readonly maxResponseBytes: number;
+  /** `<node id> <type URL>` already warned about an oversized response, shared by the server's streams. */
+  readonly oversizeWarned: Set<string>;
 }
 
 export class StreamSession {
@@ -90,11 +94,31 @@ export class StreamSession {
     return String(this.nonces);
   }
 
-  sent(typeUrl: string, version: string, nonce: string, resources: number): void {
+  get maxResponseBytes(): number {
+    return this.deps.maxResponseBytes;
+  }
+
+  sent(typeUrl: string, version: string, nonce: string, resources: number, bytes: number): void {
     if (this.node === undefined) return;
     this.deps.source.report(this.node, { kind: 'sent', streamId: this.streamId, typeUrl, version, nonce });
-    this.deps.metrics.response(typeUrl, this.protocol);
-    this.deps.logger.debug({ nodeId: this.node, type: typeLabel(typeUrl), version, nonce, resources }, 'xds response sent');
+    this.deps.metrics.response(typeUrl, this.protocol, bytes);
+    this.deps.logger.debug({ nodeId: this.node, type: typeLabel(typeUrl), version, nonce, resources, bytes }, 'xds response sent');
+  }
+
+  /**
+   * A response over the limit is being sent anyway: counted each time, logged once per node and
+   * type (a proxy over the limit would otherwise log on every push). `fix` says what would help.
+   */
+  oversized(typeUrl: string, bytes: number, fix: string): void {
+    if (this.node === undefined) return;
+    this.deps.metrics.oversized(typeUrl, this.protocol);
+    const key = `${this.node} ${typeUrl}`;
+    if (this.deps.oversizeWarned.has(key)) return;
+    this.deps.oversizeWarned.add(key);
+    this.deps.logger.warn(
+      { nodeId: this.node, type: typeLabel(typeUrl), protocol: this.protocol, bytes, limit: this.deps.maxResponseBytes, fix },
+      `xds response of ${bytes} bytes is over the ${this.deps.maxResponseBytes}-byte limit (--xds-max-response-bytes); a client whose receive limit is lower ends the stream. ${fix}`,
+    );
   }
 
   acked(typeUrl: string, version: string): void {
