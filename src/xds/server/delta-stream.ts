@@ -2,20 +2,32 @@
  * One delta (incremental) ADS stream: per type URL, the subscription and what the client holds
  * (name -> resource version, which is the content hash). Starts from initial_resource_versions, sends
  * only resources whose hash differs from what the client holds, and removed_resources for held names
- * that left the snapshot. Subscription changes apply whatever the nonce; ACK/NACK only with the
- * nonce of the last response.
+ * that left the snapshot. Subscription changes apply whatever the nonce.
+ *
+ * An update larger than the size limit goes out as several responses (delta-chunks.ts), each with
+ * its own nonce; the client ACKs or NACKs each. So a type has a queue of unanswered nonces, and a
+ * request naming one of them is the ACK/NACK of that response (and supersedes the older ones).
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { RESOURCE_TYPES, resourceTypeInfo } from '../envoy/type-urls.js';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse } from './ads-messages.js';
+import { splitDeltaUpdate } from './delta-chunks.js';
 import { deltaResponseSize } from './response-size.js';
 import type { StreamSession } from './stream-session.js';
 import { DeltaSubscription } from './subscriptions.js';
 
+/** A resource alone over the limit: splitting cannot help. */
+const DELTA_FIX = "One resource is over the limit by itself; raise the client's gRPC receive limit (grpc.max_receive_message_length; Envoy: max_receive_message_length of the xDS gRPC service).";
+
+/** A client that never answers must not grow the queue without end; an answer to a dropped nonce is ignored. */
+const MAX_UNANSWERED = 256;
+
 interface DeltaTypeState {
   readonly subscription: DeltaSubscription;
-  nonce: string | undefined;
-  sentVersion: string;
+  /** Whether any response of this type was sent on the stream. */
+  sentAny: boolean;
+  /** Responses not yet ACKed or NACKed, oldest first: nonce and the system version they carried. */
+  readonly unanswered: { readonly nonce: string; readonly version: string }[];
   /** What the client holds: name -> version (content hash). */
   readonly known: Map<string, string>;
 }
@@ -43,14 +55,17 @@ export class DeltaStream {
     if (state === undefined) {
       const wildcardAllowed = resourceTypeInfo(typeUrl)?.wildcardAndAllRequired ?? false;
       const initial = Object.entries(request.initial_resource_versions ?? {});
-      state = { subscription: new DeltaSubscription(subscribe, unsubscribe, wildcardAllowed), nonce: undefined, sentVersion: '', known: new Map(initial) };
+      state = { subscription: new DeltaSubscription(subscribe, unsubscribe, wildcardAllowed), sentAny: false, unanswered: [], known: new Map(initial) };
       this.types.set(typeUrl, state);
     } else {
       const nonce = request.response_nonce ?? '';
-      if (state.nonce !== undefined && nonce === state.nonce) {
+      const answered = nonce === '' ? -1 : state.unanswered.findIndex((u) => u.nonce === nonce);
+      const response = state.unanswered[answered];
+      if (response !== undefined) {
+        state.unanswered.splice(0, answered + 1);
         const error = request.error_detail;
-        if (error !== undefined) this.session.nacked(typeUrl, state.sentVersion, error.message ?? `code ${error.code ?? '?'} without message`);
-        else this.session.acked(typeUrl, state.sentVersion);
+        if (error !== undefined) this.session.nacked(typeUrl, response.version, error.message ?? `code ${error.code ?? '?'} without message`);
+        else this.session.acked(typeUrl, response.version);
       }
       state.subscription.update(subscribe, unsubscribe);
     }
@@ -74,22 +89,23 @@ export class DeltaStream {
     const inScope = sub.wildcard ? [...entries.values()] : [...sub.names].flatMap((n) => entries.get(n) ?? []);
     const changed = inScope.filter((e) => state.known.get(e.name) !== e.hash);
     const removed = [...state.known.keys()].filter((name) => !entries.has(name));
-    const firstWildcard = state.nonce === undefined && sub.wildcard;
+    const firstWildcard = !state.sentAny && sub.wildcard;
     if (changed.length === 0 && removed.length === 0 && !firstWildcard) return;
-    const nonce = this.session.nextNonce();
     const version = snapshot.version(typeUrl);
-    const response: DeltaDiscoveryResponse = {
-      system_version_info: version,
-      resources: changed.map((e) => ({ name: e.name, version: e.hash, resource: e.any })),
-      type_url: typeUrl,
-      removed_resources: removed,
-      nonce,
-    };
-    this.send(response);
-    state.nonce = nonce;
-    state.sentVersion = version;
-    for (const e of changed) state.known.set(e.name, e.hash);
-    for (const name of removed) state.known.delete(name);
-    this.session.sent(typeUrl, version, nonce, changed.length + removed.length, deltaResponseSize(response));
+    const resources = changed.map((e) => ({ name: e.name, version: e.hash, resource: e.any }));
+    const limit = this.session.maxResponseBytes;
+    for (const chunk of splitDeltaUpdate({ systemVersion: version, typeUrl, resources, removed }, limit)) {
+      const nonce = this.session.nextNonce();
+      const response: DeltaDiscoveryResponse = { system_version_info: version, resources: chunk.resources, type_url: typeUrl, removed_resources: chunk.removed, nonce };
+      const bytes = deltaResponseSize(response);
+      if (bytes > limit) this.session.oversized(typeUrl, bytes, DELTA_FIX);
+      this.send(response);
+      state.sentAny = true;
+      state.unanswered.push({ nonce, version });
+      if (state.unanswered.length > MAX_UNANSWERED) state.unanswered.shift();
+      for (const r of chunk.resources) state.known.set(r.name, r.version);
+      for (const name of chunk.removed) state.known.delete(name);
+      this.session.sent(typeUrl, version, nonce, chunk.resources.length + chunk.removed.length, bytes);
+    }
   }
 }
