@@ -32,6 +32,7 @@ describe('compileConfig', () => {
       apiPort: 5681,
       xdsHost: '127.0.0.1',
       xdsPort: 5678,
+      xdsMaxResponseBytes: 4_000_000,
       dnsHost: '127.0.0.1',
       dnsPort: 5653,
       kdsHost: '127.0.0.1',
@@ -81,6 +82,13 @@ describe('compileConfig', () => {
     assert.equal(c.logLevel, 'debug');
     assert.equal(c.store, 'memory');
     assert.equal(c.readyFile, '/tmp/ready.json');
+  });
+
+  it('reads --xds-max-response-bytes (and its variable) as a positive whole number of bytes', () => {
+    assert.equal(compile({ 'xds-max-response-bytes': '16777216' }).xdsMaxResponseBytes, 16_777_216);
+    assert.equal(compile({}, { MESHPLANE_XDS_MAX_RESPONSE_BYTES: '1000' }).xdsMaxResponseBytes, 1000);
+    assert.throws(() => compile({ 'xds-max-response-bytes': '4MiB' }), { message: '--xds-max-response-bytes: must be a whole number of bytes, at least 1; got "4MiB"' });
+    assert.throws(() => compile({ 'xds-max-response-bytes': '0' }), { message: '--xds-max-response-bytes: must be a whole number of bytes, at least 1; got "0"' });
   });
 
   it('treats an empty variable as unset', () => {

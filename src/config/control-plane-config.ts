@@ -28,6 +28,11 @@ export interface ControlPlaneConfig {
   readonly apiPort: number;
   readonly xdsHost: string;
   readonly xdsPort: number;
+  /**
+   * Largest serialized xDS response sent as one message: delta updates are split under it; a
+   * state-of-the-world response over it is still sent (it must be whole), counted and logged.
+   */
+  readonly xdsMaxResponseBytes: number;
   readonly dnsHost: string;
   readonly dnsPort: number;
   readonly kdsHost: string;

@@ -3,6 +3,7 @@
  * flag table in docs/cli.md (flag-docs.ts, kept in step by a test) are all generated from it.
  * Every flag `--some-flag` is also read from the environment variable `MESHPLANE_SOME_FLAG`.
  */
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../xds/server/response-size.js';
 import { LOG_LEVELS, MODES, type ControlPlaneConfig } from './control-plane-config.js';
 import {
   parseHost,
@@ -69,6 +70,15 @@ export const FLAGS: readonly FlagSpec[] = [
   flag({ name: 'api-port', key: 'apiPort', valueName: 'port', description: 'REST API port (0: pick a free port)', defaultValue: 5681, parse: parsePort }),
   flag({ name: 'xds-host', key: 'xdsHost', valueName: 'host', description: 'address the xDS (ADS) server binds to', defaultValue: '127.0.0.1', parse: parseHost }),
   flag({ name: 'xds-port', key: 'xdsPort', valueName: 'port', description: 'xDS (ADS) gRPC port (0: pick a free port)', defaultValue: 5678, parse: parsePort }),
+  flag({
+    name: 'xds-max-response-bytes',
+    key: 'xdsMaxResponseBytes',
+    valueName: 'bytes',
+    description:
+      'largest xDS response sent as one message; delta xDS updates are split under it, a larger state-of-the-world response is sent anyway, counted and logged. The default stays under the 4 MiB (4194304) default receive limit of gRPC xDS clients',
+    defaultValue: DEFAULT_MAX_RESPONSE_BYTES,
+    parse: parsePositiveInt,
+  }),
   flag({ name: 'dns-host', key: 'dnsHost', valueName: 'host', description: 'address the DNS server binds to', defaultValue: '127.0.0.1', parse: parseHost }),
   flag({ name: 'dns-port', key: 'dnsPort', valueName: 'port', description: 'DNS port (0: pick a free port)', defaultValue: 5653, parse: parsePort }),
   flag({ name: 'kds-host', key: 'kdsHost', valueName: 'host', description: 'address the zone sync (KDS) server binds to (global mode only)', defaultValue: '127.0.0.1', parse: parseHost }),
