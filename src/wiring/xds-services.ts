@@ -30,6 +30,7 @@ export async function startXdsServices(
       port: config.xdsPort,
       logger: logger.child({ component: 'xds' }),
       metrics,
+      maxResponseBytes: config.xdsMaxResponseBytes,
       nodeIdPolicy: (nodeId) => {
         const id = parseNodeId(nodeId);
         if (!id) return `node id ${JSON.stringify(nodeId)} must be <mesh>.<dataplane name>`;
