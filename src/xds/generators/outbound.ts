@@ -19,8 +19,8 @@ import { HCM_FILTER_NAME, rdsHttpConnectionManager, socketListener, TCP_PROXY_FI
 import { hcmTimeouts, tcpProxyTimeouts } from './envoy-builders/timeouts.js';
 import { concatGenerated, type Generated } from './generated.js';
 import { destinationPortKri, legacyRouteConfigName, outboundListenerName, UNRESOLVED_BACKEND_CLUSTER } from './names.js';
-import { planClusters } from './plan-clusters.js';
-import { type PortPlan, planPort } from './port-plan.js';
+import { sharedListenerPiece, sharedPlanClusters, sharedPortPlan } from './port-pieces.js';
+import type { PortPlan } from './port-plan.js';
 import { sidecarRouteConfiguration, weigh } from './route-config.js';
 
 export interface PlannedResources extends Generated {
@@ -31,6 +31,7 @@ export interface PlannedResources extends Generated {
 export function outboundResources(ctx: ProxyContext, destinations: readonly Destination[], policies: ProxyPolicies): PlannedResources {
   const parts: Generated[] = [];
   const backendKeys = new Set<string>();
+  const bindToPort = !(ctx.dataplane.spec.networking?.transparentProxying?.redirectPortOutbound ?? 0);
   for (const d of destinations) {
     const vips = d.kind === 'legacy' ? [d.vip] : d.vips;
     const ports = d.kind === 'legacy' ? [d.port] : d.ports;
@@ -39,10 +40,11 @@ export function outboundResources(ctx: ProxyContext, destinations: readonly Dest
       continue;
     }
     for (const port of ports) {
-      const plan = planPort(ctx, policies, d, port);
-      const clusters = planClusters(ctx, policies, plan);
+      const planned = sharedPortPlan(ctx, policies, d, port);
+      const clusters = sharedPlanClusters(ctx, policies, planned);
       for (const k of clusters.backendKeys) backendKeys.add(k);
-      parts.push(portOutbound(ctx, plan, vips), { resources: [], notes: plan.notes }, clusters.generated);
+      const key = ['sidecar-listeners', planned.key, vips.join(','), bindToPort].join('\u0000');
+      parts.push(sharedListenerPiece(ctx.meshContext, key, planned.plan, () => portOutbound(planned.plan, vips, bindToPort)), clusters.generated);
     }
   }
   return { ...concatGenerated(parts), backendKeys: [...backendKeys] };
@@ -58,14 +60,13 @@ function tcpFilter(plan: PortPlan, cluster: string): { name: string; typedConfig
   return { name: TCP_PROXY_FILTER_NAME, typedConfig: tcpProxy(targets.length === 1 && only ? only.name : targets, cluster, extra) };
 }
 
-function portOutbound(ctx: ProxyContext, plan: PortPlan, vips: readonly string[]): Generated {
+function portOutbound(plan: PortPlan, vips: readonly string[], bindToPort: boolean): Generated {
   const d: Destination = plan.destination;
   const port: DestinationPort = plan.port;
   const cluster = clusterNameOf(d, port);
   const routeConfigName = d.kind === 'legacy' ? legacyRouteConfigName(d.service) : destinationPortKri(d.identity, port.sectionName);
   const tags: Record<string, string> = d.kind === 'legacy' ? { [SERVICE_TAG]: d.service } : { 'kuma.io/unified-name': routeConfigName };
   const http = plan.protocol === 'http';
-  const bindToPort = !(ctx.dataplane.spec.networking?.transparentProxying?.redirectPortOutbound ?? 0);
   const filter = http ? { name: HCM_FILTER_NAME, typedConfig: rdsHttpConnectionManager(routeConfigName, cluster, hcmTimeouts(plan.timeout?.value)) } : tcpFilter(plan, cluster);
   const resources: ResourceInput[] = vips.map((vip) => ({
     typeUrl: TYPE_URL.listener,

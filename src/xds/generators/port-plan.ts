@@ -14,12 +14,12 @@
  */
 import { catalogEntryOf, destinationId } from '../../policies/destination-catalog.js';
 import { mergeConfs, type MergedConf } from '../../policies/merge-conf.js';
-import type { ProxyPolicies } from '../../policies/policy-index.js';
+import type { ProxyPolicies, ToEntry } from '../../policies/policy-index.js';
 import { planHttpRoutes, planTcpRoute, type PlannedRoute, type PlannedTcpRoute, type RouteSelf, type SplitItem } from '../../policies/route-plan.js';
 import type { CircuitBreakerConf } from '../../resources/mesh-circuit-breaker/types.js';
 import type { RetryConf } from '../../resources/mesh-retry/types.js';
 import type { TimeoutConf } from '../../resources/mesh-timeout/types.js';
-import type { ProxyContext } from '../proxy-context.js';
+import type { MeshContext, ProxyClient, ProxyContext } from '../proxy-context.js';
 import { catalogOf } from './proxy-policies.js';
 import { isHttpLike } from './destination-clusters.js';
 import { grpcIgnoredSettings } from './envoy-builders/circuit-breakers.js';
@@ -47,12 +47,36 @@ export function destinationIdOf(d: Destination): string | undefined {
   return d.kind === 'legacy' ? undefined : destinationId(d.kind, d.resource.name);
 }
 
+/** The routes and policies that apply to one destination port for a proxy, each kind in merge order. */
+export interface PortEntries {
+  readonly timeout: readonly ToEntry[];
+  readonly retry: readonly ToEntry[];
+  readonly circuitBreaker: readonly ToEntry[];
+  readonly http: readonly ToEntry[];
+  readonly tcp: readonly ToEntry[];
+}
+
+export function portEntriesOf(policies: ProxyPolicies, destId: string | undefined, sectionName: string): PortEntries {
+  return {
+    timeout: policies.forPort('MeshTimeout', destId, sectionName),
+    retry: policies.forPort('MeshRetry', destId, sectionName),
+    circuitBreaker: policies.forPort('MeshCircuitBreaker', destId, sectionName),
+    http: policies.forPort('MeshHTTPRoute', destId, sectionName),
+    tcp: policies.forPort('MeshTCPRoute', destId, sectionName),
+  };
+}
+
 /** The merged MeshTimeout, MeshRetry and MeshCircuitBreaker of a destination port for this proxy. */
 export function portPolicies(policies: ProxyPolicies, destId: string | undefined, sectionName: string): Pick<PortPlan, 'timeout' | 'retry' | 'circuitBreaker'> {
-  const layers = (kind: 'MeshTimeout' | 'MeshRetry' | 'MeshCircuitBreaker') => policies.forPort(kind, destId, sectionName).map((e) => ({ conf: e.conf, source: e.source }));
-  const timeout = mergeConfs<TimeoutConf>(layers('MeshTimeout'));
-  const retry = mergeConfs<RetryConf>(layers('MeshRetry'));
-  const circuitBreaker = mergeConfs<CircuitBreakerConf>(layers('MeshCircuitBreaker'));
+  const layers = (kind: 'MeshTimeout' | 'MeshRetry' | 'MeshCircuitBreaker') => policies.forPort(kind, destId, sectionName);
+  return mergedSettings(layers('MeshTimeout'), layers('MeshRetry'), layers('MeshCircuitBreaker'));
+}
+
+function mergedSettings(timeouts: readonly ToEntry[], retries: readonly ToEntry[], breakers: readonly ToEntry[]): Pick<PortPlan, 'timeout' | 'retry' | 'circuitBreaker'> {
+  const layers = (entries: readonly ToEntry[]) => entries.map((e) => ({ conf: e.conf, source: e.source }));
+  const timeout = mergeConfs<TimeoutConf>(layers(timeouts));
+  const retry = mergeConfs<RetryConf>(layers(retries));
+  const circuitBreaker = mergeConfs<CircuitBreakerConf>(layers(breakers));
   return { ...(timeout ? { timeout } : {}), ...(retry ? { retry } : {}), ...(circuitBreaker ? { circuitBreaker } : {}) };
 }
 
@@ -91,20 +115,28 @@ function splitNotes(subject: string, route: { readonly type: string; readonly na
 }
 
 export function planPort(ctx: ProxyContext, policies: ProxyPolicies, d: Destination, port: DestinationPort): PortPlan {
+  return planPortWith(ctx.meshContext, ctx.client, d, port, portEntriesOf(policies, destinationIdOf(d), port.sectionName));
+}
+
+/**
+ * The plan from the entries that apply to the port: the same for every proxy (of one client kind)
+ * to which the same entries apply, which is what lets port-pieces.ts share it.
+ */
+export function planPortWith(mesh: MeshContext, client: ProxyClient, d: Destination, port: DestinationPort, entries: PortEntries): PortPlan {
   const destId = destinationIdOf(d);
-  const settings = portPolicies(policies, destId, port.sectionName);
+  const settings = mergedSettings(entries.timeout, entries.retry, entries.circuitBreaker);
   const httpPort = isHttpLike(port.appProtocol);
-  const policyNotes = ctx.client.proxyless ? grpcNotes(`${d.key} port ${port.sectionName}`, settings) : [];
+  const policyNotes = client.proxyless ? grpcNotes(`${d.key} port ${port.sectionName}`, settings) : [];
   if (d.kind === 'legacy' || destId === undefined) return { destination: d, port, protocol: httpPort ? 'http' : 'tcp', ...settings, notes: policyNotes };
-  const catalog = catalogOf(ctx.meshContext);
+  const catalog = catalogOf(mesh);
   const entry = catalog.byKey(d.kind, d.resource.name) ?? catalogEntryOf(d.kind, d.resource);
   const selfPort = entry.ports.find((p) => p.sectionName === port.sectionName) ?? { port: port.port, sectionName: port.sectionName, appProtocol: port.appProtocol };
   const self: RouteSelf = { entry, port: selfPort };
-  const httpEntries = policies.forPort('MeshHTTPRoute', destId, port.sectionName);
-  const tcpEntries = policies.forPort('MeshTCPRoute', destId, port.sectionName);
+  const httpEntries = entries.http;
+  const tcpEntries = entries.tcp;
   const notes: GenerationNote[] = [...policyNotes];
   const base = { destination: d, port, self, ...settings };
-  const proxyless = ctx.client.proxyless;
+  const proxyless = client.proxyless;
   if (httpPort && httpEntries.length > 0) {
     const planned = planHttpRoutes(httpEntries, self, catalog) ?? [];
     const http = proxyless ? planned : planned.map((r) => ({ ...r, split: refuseNonHttp(r.split) }));

@@ -1,7 +1,8 @@
 /**
  * Golden files: for every case in testdata/, the config of each proxy (every Dataplane, or those
  * nodes.yaml lists, with the xDS Node each connects with) is pinned in `<proxy>.golden.yaml`.
- * UPDATE_GOLDEN=1 rewrites them; read the diff before committing.
+ * UPDATE_GOLDEN=1 rewrites them; read the diff before committing. The same goldens must come out
+ * when all proxies of a case share one MeshContext (as proxy-sync builds them), whatever the order.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { parse } from 'yaml';
 import { assertGolden, sourcePath } from '../../../test/support/golden.js';
 import { encodeResource } from '../envoy/encode.js';
 import { TYPE_URL } from '../envoy/type-urls.js';
-import { clientOfNode, proxyContextOf } from '../proxy-context.js';
+import { clientOfNode, type MeshContext, meshContextOf, proxyContextOf } from '../proxy-context.js';
 import { buildSnapshot, consistencyErrors } from '../snapshot.js';
 import { resourcesFromYaml, StaticView } from './input-fixtures.js';
 import { generateProxyConfig } from './profile.js';
@@ -62,6 +63,23 @@ describe('xDS goldens', () => {
       }
     });
   }
+
+  it('every case again with one MeshContext per mesh shared by all its proxies, in order and reversed: the same goldens (shared pieces miss no input)', () => {
+    for (const name of CASES) {
+      const dir = join(TESTDATA, name);
+      const view = new StaticView(resourcesFromYaml(readFileSync(join(dir, 'resources.input.yaml'), 'utf8')));
+      const proxies = proxiesOf(dir, view);
+      const contexts = new Map<string, MeshContext | undefined>();
+      for (const p of [...proxies, ...[...proxies].reverse()]) {
+        const mesh = view.list('Dataplane').find((dp) => dp.name === p.dataplane)?.mesh ?? 'default';
+        if (!contexts.has(mesh)) contexts.set(mesh, meshContextOf(view, mesh));
+        const result = proxyContextOf(view, `${mesh}.${p.dataplane}`, { client: clientOfNode(p.node), meshContext: contexts.get(mesh) });
+        assert.ok(result.ok, result.ok ? '' : result.reason);
+        const golden = readFileSync(join(dir, `${p.dataplane}.golden.yaml`), 'utf8');
+        assert.equal(renderConfig(generateProxyConfig(result.context)), golden, `${name}/${p.dataplane} with a shared MeshContext`);
+      }
+    }
+  });
 
   it('every resource of every golden encodes with the strict encoder, each golden is a consistent snapshot, and every cluster a route names is in it', () => {
     let files = 0;

@@ -18,8 +18,8 @@ import { apiListener } from './envoy-builders/listener.js';
 import { concatGenerated, type Generated } from './generated.js';
 import { destinationPortKri, legacyHostname, legacyRouteConfigName, proxylessListenerNames } from './names.js';
 import type { PlannedResources } from './outbound.js';
-import { planClusters } from './plan-clusters.js';
-import { type PortPlan, planPort } from './port-plan.js';
+import { sharedListenerPiece, sharedPlanClusters, sharedPortPlan } from './port-pieces.js';
+import type { PortPlan } from './port-plan.js';
 import { proxylessRouteConfiguration } from './route-config.js';
 
 export function proxylessResources(ctx: ProxyContext, destinations: readonly Destination[], policies: ProxyPolicies): PlannedResources {
@@ -28,14 +28,16 @@ export function proxylessResources(ctx: ProxyContext, destinations: readonly Des
   for (const d of destinations) {
     const ports = d.kind === 'legacy' ? [d.port] : d.ports;
     for (const port of ports) {
-      if (listenerNames(d, port.port).length === 0) {
+      const names = listenerNames(d, port.port);
+      if (names.length === 0) {
         parts.push({ resources: [], notes: [{ subject: d.key, reason: `port ${port.port} has no hostname and no VIP; a gRPC client has no name to ask for` }] });
         continue;
       }
-      const plan = planPort(ctx, policies, d, port);
-      const clusters = planClusters(ctx, policies, plan);
+      const planned = sharedPortPlan(ctx, policies, d, port);
+      const clusters = sharedPlanClusters(ctx, policies, planned);
       for (const k of clusters.backendKeys) backendKeys.add(k);
-      parts.push(portResources(plan), { resources: [], notes: plan.notes }, clusters.generated);
+      const key = ['proxyless-listeners', planned.key, names.join(',')].join('\u0000');
+      parts.push(sharedListenerPiece(ctx.meshContext, key, planned.plan, () => portResources(planned.plan, names)), clusters.generated);
     }
   }
   return { ...concatGenerated(parts), backendKeys: [...backendKeys] };
@@ -48,10 +50,9 @@ export function listenerNames(d: Destination, port: number): string[] {
   return proxylessListenerNames(hostnames, vips, port);
 }
 
-function portResources(plan: PortPlan): Generated {
+function portResources(plan: PortPlan, names: readonly string[]): Generated {
   const d = plan.destination;
   const port = plan.port;
-  const names = listenerNames(d, port.port);
   const cluster = clusterNameOf(d, port);
   const routeConfigName = d.kind === 'legacy' ? legacyRouteConfigName(d.service) : destinationPortKri(d.identity, port.sectionName);
   const routes = proxylessRouteConfiguration(plan, routeConfigName, cluster, names);
