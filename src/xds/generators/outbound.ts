@@ -17,9 +17,9 @@ import { clusterNameOf } from './destination-clusters.js';
 import type { Destination, DestinationPort } from './destinations.js';
 import { HCM_FILTER_NAME, rdsHttpConnectionManager, socketListener, TCP_PROXY_FILTER_NAME, tcpProxy } from './envoy-builders/listener.js';
 import { hcmTimeouts, tcpProxyTimeouts } from './envoy-builders/timeouts.js';
-import { concatGenerated, type Generated } from './generated.js';
+import type { Generated } from './generated.js';
 import { destinationPortKri, legacyRouteConfigName, outboundListenerName, UNRESOLVED_BACKEND_CLUSTER } from './names.js';
-import { sharedListenerPiece, sharedPlanClusters, sharedPortPlan } from './port-pieces.js';
+import { PieceCollector, sharedListenerPiece, sharedPlanClusters, sharedPortPlan } from './port-pieces.js';
 import type { PortPlan } from './port-plan.js';
 import { sidecarRouteConfiguration, weigh } from './route-config.js';
 
@@ -29,25 +29,24 @@ export interface PlannedResources extends Generated {
 }
 
 export function outboundResources(ctx: ProxyContext, destinations: readonly Destination[], policies: ProxyPolicies): PlannedResources {
-  const parts: Generated[] = [];
-  const backendKeys = new Set<string>();
+  const out = new PieceCollector();
   const bindToPort = !(ctx.dataplane.spec.networking?.transparentProxying?.redirectPortOutbound ?? 0);
   for (const d of destinations) {
     const vips = d.kind === 'legacy' ? [d.vip] : d.vips;
     const ports = d.kind === 'legacy' ? [d.port] : d.ports;
     if (vips.length === 0) {
-      parts.push({ resources: [], notes: [{ subject: d.key, reason: 'has no VIP yet; no outbound listener' }] });
+      out.add({ resources: [], notes: [{ subject: d.key, reason: 'has no VIP yet; no outbound listener' }] });
       continue;
     }
     for (const port of ports) {
       const planned = sharedPortPlan(ctx, policies, d, port);
       const clusters = sharedPlanClusters(ctx, policies, planned);
-      for (const k of clusters.backendKeys) backendKeys.add(k);
       const key = ['sidecar-listeners', planned.key, vips.join(','), bindToPort].join('\u0000');
-      parts.push(sharedListenerPiece(ctx.meshContext, key, planned.plan, () => portOutbound(planned.plan, vips, bindToPort)), clusters.generated);
+      out.add(sharedListenerPiece(ctx.meshContext, key, planned.plan, () => portOutbound(planned.plan, vips, bindToPort)));
+      out.addClusters(clusters);
     }
   }
-  return { ...concatGenerated(parts), backendKeys: [...backendKeys] };
+  return { resources: out.resources, notes: out.notes, backendKeys: out.backendKeys };
 }
 
 function tcpFilter(plan: PortPlan, cluster: string): { name: string; typedConfig: ReturnType<typeof tcpProxy> } {

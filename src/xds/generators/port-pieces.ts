@@ -15,9 +15,9 @@
 import { destinationId } from '../../policies/destination-catalog.js';
 import type { ProxyPolicies, ToEntry } from '../../policies/policy-index.js';
 import { type MeshContext, type ProxyContext, shared } from '../proxy-context.js';
-import { contentKeyed } from '../snapshot.js';
+import { contentKeyed, type ResourceInput } from '../snapshot.js';
 import type { Destination, DestinationPort } from './destinations.js';
-import type { Generated } from './generated.js';
+import type { Generated, GenerationNote } from './generated.js';
 import { type PlanClusters, planClusters, planSplits } from './plan-clusters.js';
 import { destinationIdOf, type PortEntries, portEntriesOf, type PortPlan, planPortWith } from './port-plan.js';
 
@@ -65,4 +65,25 @@ export function sharedListenerPiece(mesh: MeshContext, key: string, plan: PortPl
     const built = build();
     return { resources: built.resources.map((r) => contentKeyed(r.typeUrl, r.resource)), notes: [...built.notes, ...plan.notes] };
   });
+}
+
+/** A proxy's outbound pieces gathered in order (pushed, not re-copied per port), and the backends its routes send to. */
+export class PieceCollector {
+  readonly resources: ResourceInput[] = [];
+  readonly notes: GenerationNote[] = [];
+  private readonly backends = new Set<string>();
+
+  add(piece: Generated): void {
+    for (const r of piece.resources) this.resources.push(r);
+    for (const n of piece.notes) this.notes.push(n);
+  }
+
+  addClusters(clusters: PlanClusters): void {
+    this.add(clusters.generated);
+    for (const k of clusters.backendKeys) this.backends.add(k);
+  }
+
+  get backendKeys(): string[] {
+    return [...this.backends];
+  }
 }

@@ -35,7 +35,8 @@ export function generateProxyConfig(ctx: ProxyContext): ProxyConfig {
     : concatGenerated([inboundResources(ctx), { resources: [], notes }, outbound]);
   const deduped = dedupe(generated.resources);
   const reached = destinations.map((d) => d.key);
-  const viaRoutes = outbound.backendKeys.filter((k) => !reached.includes(k)).sort();
+  const reachedSet = new Set(reached);
+  const viaRoutes = outbound.backendKeys.filter((k) => !reachedSet.has(k)).sort();
   return { resources: deduped.resources, notes: [...generated.notes, ...deduped.notes], destinationKeys: reached, backendKeys: viaRoutes };
 }
 
@@ -44,25 +45,31 @@ function nameOf(r: ResourceInput): string {
   return String(r.resource[field] ?? '');
 }
 
+/** Keeps input order: a replaced listener moves to where its replacement came. */
 function dedupe(resources: readonly ResourceInput[]): { resources: ResourceInput[]; notes: GenerationNote[] } {
-  const byKey = new Map<string, ResourceInput>();
+  const byType = new Map<string, Map<string, number>>();
+  const kept: (ResourceInput | undefined)[] = [];
   const notes: GenerationNote[] = [];
   for (const r of resources) {
-    const key = `${r.typeUrl}\u0000${nameOf(r)}`;
-    const earlier = byKey.get(key);
-    if (earlier === undefined || earlier.resource === r.resource) {
-      byKey.set(key, r);
+    let positions = byType.get(r.typeUrl);
+    if (positions === undefined) byType.set(r.typeUrl, (positions = new Map()));
+    const name = nameOf(r);
+    const at = positions.get(name);
+    const earlier = at === undefined ? undefined : kept[at];
+    if (at === undefined || earlier === undefined || earlier.resource === r.resource) {
+      if (at === undefined) positions.set(name, kept.push(r) - 1);
+      else kept[at] = r;
       continue;
     }
     if (isDeepStrictEqual(earlier.resource, r.resource)) continue;
     const short = resourceTypeInfo(r.typeUrl)?.shortName ?? r.typeUrl;
     if (r.typeUrl === TYPE_URL.listener) {
-      byKey.delete(key);
-      byKey.set(key, r);
-      notes.push({ subject: nameOf(r), reason: `two ${short} resources share this name; the later one (a Mesh*Service outbound) replaces the earlier` });
+      kept[at] = undefined;
+      positions.set(name, kept.push(r) - 1);
+      notes.push({ subject: name, reason: `two ${short} resources share this name; the later one (a Mesh*Service outbound) replaces the earlier` });
     } else {
-      notes.push({ subject: nameOf(r), reason: `two different ${short} resources share this name; the first is kept` });
+      notes.push({ subject: name, reason: `two different ${short} resources share this name; the first is kept` });
     }
   }
-  return { resources: [...byKey.values()], notes };
+  return { resources: kept.filter((r): r is ResourceInput => r !== undefined), notes };
 }

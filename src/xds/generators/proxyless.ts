@@ -18,29 +18,28 @@ import { apiListener } from './envoy-builders/listener.js';
 import { concatGenerated, type Generated } from './generated.js';
 import { destinationPortKri, legacyHostname, legacyRouteConfigName, proxylessListenerNames } from './names.js';
 import type { PlannedResources } from './outbound.js';
-import { sharedListenerPiece, sharedPlanClusters, sharedPortPlan } from './port-pieces.js';
+import { PieceCollector, sharedListenerPiece, sharedPlanClusters, sharedPortPlan } from './port-pieces.js';
 import type { PortPlan } from './port-plan.js';
 import { proxylessRouteConfiguration } from './route-config.js';
 
 export function proxylessResources(ctx: ProxyContext, destinations: readonly Destination[], policies: ProxyPolicies): PlannedResources {
-  const parts: Generated[] = [];
-  const backendKeys = new Set<string>();
+  const out = new PieceCollector();
   for (const d of destinations) {
     const ports = d.kind === 'legacy' ? [d.port] : d.ports;
     for (const port of ports) {
       const names = listenerNames(d, port.port);
       if (names.length === 0) {
-        parts.push({ resources: [], notes: [{ subject: d.key, reason: `port ${port.port} has no hostname and no VIP; a gRPC client has no name to ask for` }] });
+        out.add({ resources: [], notes: [{ subject: d.key, reason: `port ${port.port} has no hostname and no VIP; a gRPC client has no name to ask for` }] });
         continue;
       }
       const planned = sharedPortPlan(ctx, policies, d, port);
       const clusters = sharedPlanClusters(ctx, policies, planned);
-      for (const k of clusters.backendKeys) backendKeys.add(k);
       const key = ['proxyless-listeners', planned.key, names.join(',')].join('\u0000');
-      parts.push(sharedListenerPiece(ctx.meshContext, key, planned.plan, () => portResources(planned.plan, names)), clusters.generated);
+      out.add(sharedListenerPiece(ctx.meshContext, key, planned.plan, () => portResources(planned.plan, names)));
+      out.addClusters(clusters);
     }
   }
-  return { ...concatGenerated(parts), backendKeys: [...backendKeys] };
+  return { resources: out.resources, notes: out.notes, backendKeys: out.backendKeys };
 }
 
 /** The listener names a gRPC client may ask for to reach this port. */
