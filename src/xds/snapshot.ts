@@ -2,8 +2,10 @@
  * XdsSnapshot: the complete Envoy configuration for one proxy, as an immutable value. For each
  * type URL it maps resource name -> plain object, its encoded Any and a content hash; the version of
  * a type is the hash of its sorted (name, hash) pairs, so a version changes exactly when content
- * does. `consistencyErrors` lists what would make a proxy wait forever (dangling RDS/EDS names);
- * the cache refuses to publish a snapshot that has any.
+ * does. An entry holds the memo's canonical object for its content, so equal resources of many
+ * snapshots, built in other MeshContexts, are one object in memory. `consistencyErrors` lists what
+ * would make a proxy wait forever (dangling RDS/EDS names); the cache refuses to publish a snapshot
+ * that has any.
  */
 import type { EncodedAny, EnvoyObject } from './envoy/encode.js';
 import { contentHash, sharedEncodingMemo, type EncodingMemo } from './envoy/encoding-memo.js';
@@ -91,8 +93,9 @@ export function buildSnapshot(inputs: Iterable<ResourceInput>, memo: EncodingMem
       problems.push(`duplicate ${short} resource name '${name}'`);
       continue;
     }
-    const { any, hash } = memo.encode(typeUrl, resource, contentKey);
-    entries.set(name, { name, resource, any, hash });
+    // The memo's canonical object: equal resources of snapshots built at other times share one copy.
+    const encoded = memo.encode(typeUrl, resource, contentKey);
+    entries.set(name, { name, resource: encoded.resource, any: encoded.any, hash: encoded.hash });
   }
   return new XdsSnapshot(byType, problems);
 }

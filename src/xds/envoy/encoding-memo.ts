@@ -2,7 +2,15 @@
  * Encoding and content hashing with a memo, so identical resources shared by many proxies' snapshots
  * are encoded once. A resource is found again by object identity (the same object handed in twice)
  * or by a content key the caller provides (equal keys promise equal content, e.g. a hash of the
- * inputs the resource was built from). Resources must not be mutated after they were encoded.
+ * resource's JSON). A keyed hit also hands back the canonical resource, the first object encoded
+ * under that key, so snapshots built at different times (other MeshContexts) hold one copy of equal
+ * resources instead of one per proxy. Resources must not be mutated after they were encoded.
+ *
+ * Keyed entries are a least-recently-used map bounded by count and by encoded bytes. What is live is
+ * what current snapshots use: with every cluster, CLA, listener and route keyed that is a few per
+ * destination port (not per proxy: 1,000 proxies x 500 destinations make ~2-4k distinct ones, a few
+ * MB). What is stale (the CLA of an endpoint set that changed since) goes out within the bound; an
+ * entry's heap is a few times its bytes, as the canonical object is kept with it.
  */
 import { createHash } from 'node:crypto';
 import { encodeResource, type EncodedAny, type EnvoyObject } from './encode.js';
@@ -11,39 +19,63 @@ export interface EncodedResource {
   readonly any: EncodedAny;
   /** Content hash of the encoded bytes: equal hash, equal resource. */
   readonly hash: string;
+  /** The object first encoded to this: equal in content to the one handed in; keep this one. */
+  readonly resource: EnvoyObject;
 }
 
 export function contentHash(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('base64url').slice(0, 16);
 }
 
+/** Room for stale entries many times over the live ones at 1,000 proxies x 500 destinations. */
+export const DEFAULT_MAX_KEYED = 100_000;
+/** Encoded bytes of keyed entries; live ones at 5,000 destinations are well under 10 MB. */
+export const DEFAULT_MAX_KEYED_BYTES = 32 * 1024 * 1024;
+
 export class EncodingMemo {
   private readonly byObject = new WeakMap<object, Map<string, EncodedResource>>();
   private readonly byKey = new Map<string, EncodedResource>();
+  private bytes = 0;
   private hitCount = 0;
   private missCount = 0;
 
-  /** @param maxKeyed how many content-keyed entries to keep (least recently used are dropped). */
-  constructor(private readonly maxKeyed = 100_000) {}
+  /**
+   * @param maxKeyed how many content-keyed entries to keep (least recently used are dropped).
+   * @param maxKeyedBytes how many encoded bytes they may hold together.
+   */
+  constructor(
+    private readonly maxKeyed = DEFAULT_MAX_KEYED,
+    private readonly maxKeyedBytes = DEFAULT_MAX_KEYED_BYTES,
+  ) {}
 
   encode(typeUrl: string, resource: EnvoyObject, contentKey?: string): EncodedResource {
     const perObject = this.byObject.get(resource);
-    const known = perObject?.get(typeUrl) ?? (contentKey === undefined ? undefined : this.fromKey(`${typeUrl}\n${contentKey}`));
+    const byIdentity = perObject?.get(typeUrl);
+    const key = contentKey === undefined ? undefined : `${typeUrl}\n${contentKey}`;
+    // A keyed lookup also marks the entry as used, even when identity already answers.
+    const byKey = key === undefined ? undefined : this.fromKey(key);
+    const known = byIdentity ?? byKey;
     if (known !== undefined) {
       this.hitCount++;
-      this.remember(typeUrl, resource, known, perObject);
+      if (byIdentity === undefined) this.remember(typeUrl, resource, known, perObject);
+      if (key !== undefined && byKey === undefined) this.storeKey(key, known);
       return known;
     }
     this.missCount++;
     const any = encodeResource(typeUrl, resource);
-    const encoded: EncodedResource = { any, hash: contentHash(any.value) };
+    const encoded: EncodedResource = { any, hash: contentHash(any.value), resource };
     this.remember(typeUrl, resource, encoded, perObject);
-    if (contentKey !== undefined) this.storeKey(`${typeUrl}\n${contentKey}`, encoded);
+    if (key !== undefined) this.storeKey(key, encoded);
     return encoded;
   }
 
   get stats(): { readonly hits: number; readonly misses: number; readonly keyed: number } {
     return { hits: this.hitCount, misses: this.missCount, keyed: this.byKey.size };
+  }
+
+  /** Encoded bytes held by the keyed entries. */
+  get keyedBytes(): number {
+    return this.bytes;
   }
 
   private remember(typeUrl: string, resource: EnvoyObject, encoded: EncodedResource, perObject: Map<string, EncodedResource> | undefined): void {
@@ -62,9 +94,13 @@ export class EncodingMemo {
 
   private storeKey(key: string, encoded: EncodedResource): void {
     this.byKey.set(key, encoded);
-    if (this.byKey.size <= this.maxKeyed) return;
-    const oldest = this.byKey.keys().next();
-    if (!oldest.done) this.byKey.delete(oldest.value);
+    this.bytes += encoded.any.value.length;
+    while (this.byKey.size > this.maxKeyed || this.bytes > this.maxKeyedBytes) {
+      const oldest = this.byKey.entries().next();
+      if (oldest.done) break;
+      this.byKey.delete(oldest.value[0]);
+      this.bytes -= oldest.value[1].any.value.length;
+    }
   }
 }
 

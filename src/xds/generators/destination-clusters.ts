@@ -1,11 +1,14 @@
 /**
  * The cluster and ClusterLoadAssignment of one destination port, named alike (DESIGN.md
  * "Contracts"): built once per mesh and shared by every proxy, sidecar or proxyless, that reaches
- * the port, so many snapshots hold the same objects and encode them once.
+ * the port, so many snapshots hold the same objects and encode them once. Both are content-keyed:
+ * equal ones built in another MeshContext (after an unrelated change) are encoded once too, and
+ * snapshots keep one copy of them (snapshot.ts).
  */
 import type { EnvoyObject } from '../envoy/encode.js';
 import { TYPE_URL } from '../envoy/type-urls.js';
 import { type MeshContext, shared } from '../proxy-context.js';
+import { contentKeyed } from '../snapshot.js';
 import type { Destination, DestinationPort } from './destinations.js';
 import { endpointsFor } from './endpoints.js';
 import { edsCluster } from './envoy-builders/cluster.js';
@@ -30,10 +33,7 @@ export function destinationCluster(ctx: MeshContext, d: Destination, port: Desti
     const set = endpointsFor(ctx, d, port);
     const upstream = needsHttp2(port.appProtocol) ? 'http2' : isHttpLike(port.appProtocol) ? 'http1' : 'tcp';
     return {
-      resources: [
-        { typeUrl: TYPE_URL.cluster, resource: edsCluster(name, upstream, timeouts, breaker) },
-        { typeUrl: TYPE_URL.clusterLoadAssignment, resource: clusterLoadAssignment(name, set.endpoints) },
-      ],
+      resources: [contentKeyed(TYPE_URL.cluster, edsCluster(name, upstream, timeouts, breaker)), contentKeyed(TYPE_URL.clusterLoadAssignment, clusterLoadAssignment(name, set.endpoints))],
       notes: set.notes,
     };
   });
@@ -42,10 +42,7 @@ export function destinationCluster(ctx: MeshContext, d: Destination, port: Desti
 /** The endpoint-less cluster unresolved backendRefs lead to (see UNRESOLVED_BACKEND_CLUSTER). */
 export function unresolvedBackendCluster(ctx: MeshContext): Generated {
   return shared(ctx, 'cluster\u0000unresolved-backend', () => ({
-    resources: [
-      { typeUrl: TYPE_URL.cluster, resource: edsCluster(UNRESOLVED_BACKEND_CLUSTER, 'tcp') },
-      { typeUrl: TYPE_URL.clusterLoadAssignment, resource: clusterLoadAssignment(UNRESOLVED_BACKEND_CLUSTER, []) },
-    ],
+    resources: [contentKeyed(TYPE_URL.cluster, edsCluster(UNRESOLVED_BACKEND_CLUSTER, 'tcp')), contentKeyed(TYPE_URL.clusterLoadAssignment, clusterLoadAssignment(UNRESOLVED_BACKEND_CLUSTER, []))],
     notes: [],
   }));
 }
