@@ -62,6 +62,7 @@ async function harness() {
   sync.start();
   stop.push(() => sync.stop(), () => cache.stop());
   for (const id of ['default.web-1', 'default.web-2']) sync.onConnect(id, { user_agent_name: 'envoy' });
+  sync.flush();
   const endpoints = (): string[] => {
     const cla = snapshots.getSnapshot('default.web-1')?.resources(TYPE_URL.clusterLoadAssignment).get(CLA)?.resource as { endpoints?: { lb_endpoints: { endpoint: { address: { socket_address: { address: string; port_value: number } } } }[] }[] } | undefined;
     assert.ok(cla, 'web-1 has the CLA');

@@ -87,8 +87,14 @@ async function fiftyProxies(): Promise<Harness> {
   yaml += dataplane('backend-1', '10.0.0.11', 'backend');
   for (let i = 0; i < 50; i++) yaml += dataplane(`client-${i}`, `10.0.1.${i}`, `client-${i}`, i < 5 ? REACH_BACKEND : REACH_NOTHING);
   const h = await harness(yaml);
-  for (const dp of h.cache.list('Dataplane')) h.sync.onConnect(`default.${dp.name}`, ENVOY_NODE);
+  connect(h, ...h.cache.list('Dataplane').map((dp) => `default.${dp.name}`));
   return h;
+}
+
+/** Opens a stream for each node, then runs the batch they were marked for. */
+function connect(h: Harness, ...nodeIds: string[]): void {
+  for (const id of nodeIds) h.sync.onConnect(id, ENVOY_NODE);
+  h.sync.flush();
 }
 
 function endpointCount(h: Harness, nodeId: string, cla: string): number | undefined {
@@ -152,20 +158,19 @@ describe('ProxySync', () => {
 
   it('a reconnecting node gets a snapshot again; a disconnected one is dropped', async () => {
     const h = await harness('type: Mesh\nname: default\n' + meshService('backend', '241.0.0.1') + dataplane('backend-1', '10.0.0.11', 'backend'));
-    h.sync.onConnect('default.backend-1', ENVOY_NODE);
+    connect(h, 'default.backend-1');
     assert.ok(h.snapshots.getSnapshot('default.backend-1'));
     h.sync.onDisconnect('default.backend-1');
     assert.equal(h.snapshots.getSnapshot('default.backend-1'), undefined);
     assert.deepEqual(h.sync.connectedNodes, []);
-    h.sync.onConnect('default.backend-1', ENVOY_NODE);
+    connect(h, 'default.backend-1');
     assert.ok(h.snapshots.getSnapshot('default.backend-1')?.resources(TYPE_URL.listener).has('outbound:241.0.0.1:8080'));
     assert.equal(h.sync.recomputations, 2);
   });
 
   it('a second stream of a connected node does not regenerate; the node stays until its last stream closes', async () => {
     const h = await harness('type: Mesh\nname: default\n' + dataplane('backend-1', '10.0.0.11', 'backend'));
-    h.sync.onConnect('default.backend-1', ENVOY_NODE);
-    h.sync.onConnect('default.backend-1', ENVOY_NODE);
+    connect(h, 'default.backend-1', 'default.backend-1');
     assert.equal(h.sync.recomputations, 1);
     h.sync.onDisconnect('default.backend-1');
     assert.ok(h.snapshots.getSnapshot('default.backend-1'));
@@ -175,7 +180,7 @@ describe('ProxySync', () => {
 
   it('a node connected before its Dataplane exists gets a snapshot when the Dataplane is created', async () => {
     const h = await harness('type: Mesh\nname: default\n');
-    h.sync.onConnect('default.late', ENVOY_NODE);
+    connect(h, 'default.late');
     assert.equal(h.snapshots.getSnapshot('default.late'), undefined);
     await h.store.create(resourceFromDocument({ type: 'Dataplane', mesh: 'default', name: 'late', networking: { address: '10.0.0.5', inbound: [{ port: 80, tags: { 'kuma.io/service': 'late' } }] } }));
     h.sync.flush();
@@ -189,7 +194,7 @@ describe('ProxySync', () => {
       dataplane('b', '10.0.0.2', 'b') +
       dataplane('c', '10.0.0.3', 'c').replace('mesh: default', 'mesh: other');
     const h = await harness(yaml);
-    for (const id of ['default.a', 'default.b', 'other.c']) h.sync.onConnect(id, ENVOY_NODE);
+    connect(h, 'default.a', 'default.b', 'other.c');
     const mesh = h.cache.get({ type: 'Mesh', mesh: '', name: 'default' }) as Resource;
     await h.store.update({ ...mesh, spec: { meshServices: { mode: 'Exclusive' } } });
     h.sync.flush();
@@ -199,8 +204,7 @@ describe('ProxySync', () => {
   it('a new MeshService reaches the proxies that may reach it; a proxy with `refs: []` is not regenerated', async () => {
     const yaml = 'type: Mesh\nname: default\nmeshServices:\n  mode: Everywhere\n' + dataplane('open', '10.0.0.1', 'open') + dataplane('closed', '10.0.0.2', 'closed', REACH_NOTHING);
     const h = await harness(yaml);
-    h.sync.onConnect('default.open', ENVOY_NODE);
-    h.sync.onConnect('default.closed', ENVOY_NODE);
+    connect(h, 'default.open', 'default.closed');
     const [created] = resourcesFromYaml(meshService('backend', '241.0.0.7'));
     assert.ok(created);
     await h.store.create(created);
@@ -211,7 +215,7 @@ describe('ProxySync', () => {
 
   it('a MeshService update that only changes status.dataplaneProxies regenerates nothing', async () => {
     const h = await harness('type: Mesh\nname: default\n' + meshService('backend', '241.0.0.1') + dataplane('backend-1', '10.0.0.11', 'backend'));
-    h.sync.onConnect('default.backend-1', ENVOY_NODE);
+    connect(h, 'default.backend-1');
     const ms = h.cache.get({ type: 'MeshService', mesh: 'default', name: 'backend' }) as Resource;
     await h.store.update({ ...ms, status: { ...(ms.status as object), dataplaneProxies: { total: 1, healthy: 1, connected: 1 } } });
     h.sync.flush();
