@@ -9,7 +9,6 @@
  * replace the listener (which drains connections in Envoy).
  */
 import { SERVICE_TAG } from '../../core/well-known-labels.js';
-import type { ProxyPolicies } from '../../policies/policy-index.js';
 import { TYPE_URL } from '../envoy/type-urls.js';
 import type { ProxyContext } from '../proxy-context.js';
 import type { ResourceInput } from '../snapshot.js';
@@ -19,8 +18,9 @@ import { HCM_FILTER_NAME, rdsHttpConnectionManager, socketListener, TCP_PROXY_FI
 import { hcmTimeouts, tcpProxyTimeouts } from './envoy-builders/timeouts.js';
 import type { Generated } from './generated.js';
 import { destinationPortKri, legacyRouteConfigName, outboundListenerName, UNRESOLVED_BACKEND_CLUSTER } from './names.js';
-import { PieceCollector, sharedListenerPiece, sharedPlanClusters, sharedPortPlan } from './port-pieces.js';
+import { PieceCollector, portResultKey, portResultsOf, sharedListenerPiece, sharedPlanClusters, sharedPortPlan } from './port-pieces.js';
 import type { PortPlan } from './port-plan.js';
+import type { PolicySet } from './proxy-policies.js';
 import { sidecarRouteConfiguration, weigh } from './route-config.js';
 
 export interface PlannedResources extends Generated {
@@ -28,9 +28,10 @@ export interface PlannedResources extends Generated {
   readonly backendKeys: readonly string[];
 }
 
-export function outboundResources(ctx: ProxyContext, destinations: readonly Destination[], policies: ProxyPolicies): PlannedResources {
+export function outboundResources(ctx: ProxyContext, destinations: readonly Destination[], set: PolicySet): PlannedResources {
   const out = new PieceCollector();
   const bindToPort = !(ctx.dataplane.spec.networking?.transparentProxying?.redirectPortOutbound ?? 0);
+  const results = portResultsOf(ctx.meshContext, `sidecar:${String(bindToPort)}`, set);
   for (const d of destinations) {
     const vips = d.kind === 'legacy' ? [d.vip] : d.vips;
     const ports = d.kind === 'legacy' ? [d.port] : d.ports;
@@ -39,11 +40,17 @@ export function outboundResources(ctx: ProxyContext, destinations: readonly Dest
       continue;
     }
     for (const port of ports) {
-      const planned = sharedPortPlan(ctx, policies, d, port);
-      const clusters = sharedPlanClusters(ctx, policies, planned);
-      const key = ['sidecar-listeners', planned.key, vips.join(','), bindToPort].join('\u0000');
-      out.add(sharedListenerPiece(ctx.meshContext, key, planned.plan, () => portOutbound(planned.plan, vips, bindToPort)));
-      out.addClusters(clusters);
+      const resultKey = portResultKey(d, port, vips);
+      let result = results.get(resultKey);
+      if (result === undefined) {
+        const planned = sharedPortPlan(ctx, set.policies, d, port);
+        const key = ['sidecar-listeners', planned.key, vips.join(','), bindToPort].join('\u0000');
+        const piece = sharedListenerPiece(ctx.meshContext, key, planned.plan, () => portOutbound(planned.plan, vips, bindToPort));
+        result = { piece, clusters: sharedPlanClusters(ctx, set.policies, planned) };
+        results.set(resultKey, result);
+      }
+      out.add(result.piece);
+      out.addClusters(result.clusters);
     }
   }
   return { resources: out.resources, notes: out.notes, backendKeys: out.backendKeys };

@@ -80,6 +80,20 @@ describe('per-port pieces shared by the proxies of a mesh', () => {
     assert.equal(memo.stats.hits, 49 * (4 + 3 + 4 + 4));
   });
 
+  it('after the first of 50 proxies with the same policies, the others build nothing new in the MeshContext', () => {
+    const view = new StaticView(resourcesFromYaml(yaml));
+    const meshContext = meshContextOf(view, 'default');
+    if (meshContext === undefined) throw new Error('no mesh');
+    const sizes = clients.map((name) => {
+      const result = proxyContextOf(view, `default.${name}`, { client: ENVOY_CLIENT, meshContext });
+      if (!result.ok) throw new Error(result.reason);
+      generateProxyConfig(result.context);
+      return meshContext.memo.size;
+    });
+    assert.ok((sizes[0] ?? 0) > 0);
+    assert.deepEqual(new Set(sizes), new Set([sizes[0]]));
+  });
+
   it('50 proxyless clients: one object per api_listener, route, cluster and CLA; a whole snapshot encodes each once', () => {
     const configs = generateAll(yaml, clients, PROXYLESS_CLIENT);
     const any = (): boolean => true;

@@ -19,6 +19,7 @@ import { contentKeyed, type ResourceInput } from '../snapshot.js';
 import type { Destination, DestinationPort } from './destinations.js';
 import type { Generated, GenerationNote } from './generated.js';
 import { type PlanClusters, planClusters, planSplits } from './plan-clusters.js';
+import type { PolicySet } from './proxy-policies.js';
 import { destinationIdOf, type PortEntries, portEntriesOf, type PortPlan, planPortWith } from './port-plan.js';
 
 export interface SharedPlan {
@@ -65,6 +66,26 @@ export function sharedListenerPiece(mesh: MeshContext, key: string, plan: PortPl
     const built = build();
     return { resources: built.resources.map((r) => contentKeyed(r.typeUrl, r.resource)), notes: [...built.notes, ...plan.notes] };
   });
+}
+
+/** What one destination port gave a proxy: its listener piece and its clusters. */
+export interface PortResult {
+  readonly piece: Generated;
+  readonly clusters: PlanClusters;
+}
+
+/**
+ * What each destination port gave the proxies of one policy set and listener variant (client kind,
+ * bindToPort), by destination port and VIPs or listener names: a proxy whose set was seen before
+ * skips even computing the keys above. Equal sets have equal per-port entries, so this only
+ * shortcuts the finer keys, which still share pieces between different sets.
+ */
+export function portResultsOf(mesh: MeshContext, variant: string, set: PolicySet): Map<string, PortResult> {
+  return shared(mesh, `port-results${SEP}${variant}${SEP}${set.id}`, () => new Map<string, PortResult>());
+}
+
+export function portResultKey(d: Destination, port: DestinationPort, addresses: readonly string[]): string {
+  return `${d.key}${SEP}${port.port}${SEP}${port.sectionName}${SEP}${port.appProtocol}${SEP}${addresses.length === 1 ? addresses[0] : addresses.join(',')}`;
 }
 
 /** A proxy's outbound pieces gathered in order (pushed, not re-copied per port), and the backends its routes send to. */

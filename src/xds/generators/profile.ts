@@ -9,7 +9,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { resourceTypeInfo, TYPE_URL } from '../envoy/type-urls.js';
 import type { ProxyContext } from '../proxy-context.js';
-import { proxyPoliciesOf } from './proxy-policies.js';
+import { proxyPolicySetOf } from './proxy-policies.js';
 import type { ResourceInput } from '../snapshot.js';
 import { destinationsFor } from './destinations.js';
 import { concatGenerated, type GenerationNote } from './generated.js';
@@ -28,7 +28,7 @@ export interface ProxyConfig {
 
 export function generateProxyConfig(ctx: ProxyContext): ProxyConfig {
   const { destinations, notes } = destinationsFor(ctx);
-  const policies = proxyPoliciesOf(ctx);
+  const policies = proxyPolicySetOf(ctx);
   const outbound = ctx.client.proxyless ? proxylessResources(ctx, destinations, policies) : outboundResources(ctx, destinations, policies);
   const generated = ctx.client.proxyless
     ? concatGenerated([{ resources: [], notes }, outbound])

@@ -9,7 +9,6 @@
  * Every port is served whatever its appProtocol: a port Kuma calls `tcp` (the default) is often a
  * gRPC server. `kuma.io/service` destinations answer to `<service>.mesh`.
  */
-import type { ProxyPolicies } from '../../policies/policy-index.js';
 import { TYPE_URL } from '../envoy/type-urls.js';
 import type { ProxyContext } from '../proxy-context.js';
 import { clusterNameOf } from './destination-clusters.js';
@@ -18,12 +17,14 @@ import { apiListener } from './envoy-builders/listener.js';
 import { concatGenerated, type Generated } from './generated.js';
 import { destinationPortKri, legacyHostname, legacyRouteConfigName, proxylessListenerNames } from './names.js';
 import type { PlannedResources } from './outbound.js';
-import { PieceCollector, sharedListenerPiece, sharedPlanClusters, sharedPortPlan } from './port-pieces.js';
+import { PieceCollector, portResultKey, portResultsOf, sharedListenerPiece, sharedPlanClusters, sharedPortPlan } from './port-pieces.js';
 import type { PortPlan } from './port-plan.js';
+import type { PolicySet } from './proxy-policies.js';
 import { proxylessRouteConfiguration } from './route-config.js';
 
-export function proxylessResources(ctx: ProxyContext, destinations: readonly Destination[], policies: ProxyPolicies): PlannedResources {
+export function proxylessResources(ctx: ProxyContext, destinations: readonly Destination[], set: PolicySet): PlannedResources {
   const out = new PieceCollector();
+  const results = portResultsOf(ctx.meshContext, 'proxyless', set);
   for (const d of destinations) {
     const ports = d.kind === 'legacy' ? [d.port] : d.ports;
     for (const port of ports) {
@@ -32,11 +33,17 @@ export function proxylessResources(ctx: ProxyContext, destinations: readonly Des
         out.add({ resources: [], notes: [{ subject: d.key, reason: `port ${port.port} has no hostname and no VIP; a gRPC client has no name to ask for` }] });
         continue;
       }
-      const planned = sharedPortPlan(ctx, policies, d, port);
-      const clusters = sharedPlanClusters(ctx, policies, planned);
-      const key = ['proxyless-listeners', planned.key, names.join(',')].join('\u0000');
-      out.add(sharedListenerPiece(ctx.meshContext, key, planned.plan, () => portResources(planned.plan, names)));
-      out.addClusters(clusters);
+      const resultKey = portResultKey(d, port, names);
+      let result = results.get(resultKey);
+      if (result === undefined) {
+        const planned = sharedPortPlan(ctx, set.policies, d, port);
+        const key = ['proxyless-listeners', planned.key, names.join(',')].join('\u0000');
+        const piece = sharedListenerPiece(ctx.meshContext, key, planned.plan, () => portResources(planned.plan, names));
+        result = { piece, clusters: sharedPlanClusters(ctx, set.policies, planned) };
+        results.set(resultKey, result);
+      }
+      out.add(result.piece);
+      out.addClusters(result.clusters);
     }
   }
   return { resources: out.resources, notes: out.notes, backendKeys: out.backendKeys };
