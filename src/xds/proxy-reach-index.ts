@@ -42,10 +42,6 @@ export class ProxyReachIndex {
     return this.entries.size;
   }
 
-  has(nodeId: string): boolean {
-    return this.entries.has(nodeId);
-  }
-
   add(nodeId: string, mesh: string): void {
     if (this.entries.has(nodeId)) return;
     this.entries.set(nodeId, { mesh, reached: new Set(), shape: undefined });
@@ -81,10 +77,6 @@ export class ProxyReachIndex {
     const group = groups.get(shape) ?? { dataplane, members: new Set<string>() };
     group.members.add(nodeId);
     groups.set(shape, group);
-  }
-
-  meshOf(nodeId: string): string | undefined {
-    return this.entries.get(nodeId)?.mesh;
   }
 
   nodesOf(mesh: string): string[] {
