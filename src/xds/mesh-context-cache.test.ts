@@ -110,4 +110,21 @@ describe('MeshContextCache', () => {
     assert.deepEqual(two?.dataplanes.map((d) => d.spec.networking?.address), ['10.0.0.3']);
     assert.deepEqual(contexts.keptMeshes, []);
   });
+
+  it('reads and indexes a mesh\'s Dataplanes once; later Dataplane changes are taken one by one', async () => {
+    const { w, contexts } = await setUp();
+    contexts.contextOf('default');
+    for (let i = 2; i < 12; i++) {
+      await applyChange(w, { put: { ...dataplane(`10.0.0.${i}`), name: `web-${i}` } });
+      assert.equal(contexts.contextOf('default')?.dataplanes.length, i);
+    }
+    await applyChange(w, { remove: { type: 'Dataplane', mesh: 'default', name: 'web-1' } });
+    assert.equal(contexts.contextOf('default')?.dataplanes.length, 10);
+    assert.deepEqual(contexts.stats, { built: 12, invalidating: 11, ignored: 0, dataplaneLoads: 1 });
+    await applyChange(w, { remove: { type: 'Mesh', mesh: '', name: 'default' } });
+    assert.equal(contexts.contextOf('default'), undefined);
+    await applyChange(w, { put: initialDocs()[0] as Doc });
+    assert.equal(contexts.contextOf('default')?.dataplanes.length, 10);
+    assert.equal(contexts.stats.dataplaneLoads, 2);
+  });
 });

@@ -12,6 +12,9 @@
  *   the context again and again), the status of a route or policy (its ReferencesResolved
  *   condition), the holds of a LegacyVips record, or nothing at all (version stamps).
  * A context kept past such a change holds the older resource object: equal in all generation reads.
+ * The Dataplane parts of a context (sorted list, healthy index, legacy backends) are kept current
+ * Dataplane by Dataplane (mesh-dataplanes.ts), so a rebuild after one Dataplane changed does not redo
+ * the mesh's other Dataplanes. A context handed out is good until the next `contextOf` after a change.
  *
  * Subscribe before the view answers for the first time (build the cache right after the view has
  * loaded): a context built from a half-loaded view would not hear about what the load added.
@@ -21,7 +24,8 @@ import type { Resource } from '../core/resource.js';
 import { LEGACY_VIPS_TYPE, readLegacyVips } from '../ipam/legacy-vips.js';
 import { POLICY_KINDS } from '../policies/policy-index.js';
 import type { StoreEvent, StoreListener } from '../store/store.js';
-import { type MeshContext, type MeshContextSource, meshContextOf, type ResourceView, XDS_INPUT_KINDS } from './proxy-context.js';
+import { MeshDataplanes } from './mesh-dataplanes.js';
+import { type DataplaneResource, type MeshContext, type MeshContextSource, meshContextOf, type ResourceView, XDS_INPUT_KINDS } from './proxy-context.js';
 
 /** The ResourceCache, or anything that reads like it and reports changes after taking them in. */
 export interface WatchedResourceView extends ResourceView {
@@ -35,6 +39,8 @@ export interface MeshContextCacheStats {
   readonly invalidating: number;
   /** Changes of input kinds that left every context as it was (status-only and the like). */
   readonly ignored: number;
+  /** Times a mesh's Dataplanes were all read and indexed (once per mesh, then change by change). */
+  readonly dataplaneLoads: number;
 }
 
 const INPUT_KINDS = new Set(XDS_INPUT_KINDS);
@@ -66,8 +72,10 @@ function generationInputOf(r: Resource): unknown {
 
 export class MeshContextCache implements MeshContextSource {
   private readonly contexts = new Map<string, MeshContext>();
+  private readonly dataplanes = new Map<string, MeshDataplanes>();
   private unsubscribe: (() => void) | undefined;
   private builtCount = 0;
+  private loadCount = 0;
   private invalidatingCount = 0;
   private ignoredCount = 0;
 
@@ -79,10 +87,11 @@ export class MeshContextCache implements MeshContextSource {
   contextOf(mesh: string): MeshContext | undefined {
     const kept = this.contexts.get(mesh);
     if (kept !== undefined) return kept;
-    const built = meshContextOf(this.view, mesh);
     this.builtCount++;
     // Stopped: nothing would tell us of changes, so nothing is kept. No Mesh: nothing to keep.
-    if (built !== undefined && this.unsubscribe !== undefined) this.contexts.set(mesh, built);
+    if (this.unsubscribe === undefined || this.view.get({ type: 'Mesh', mesh: '', name: mesh }) === undefined) return meshContextOf(this.view, mesh);
+    const built = meshContextOf(this.view, mesh, this.dataplanesOf(mesh).parts());
+    if (built !== undefined) this.contexts.set(mesh, built);
     return built;
   }
 
@@ -91,10 +100,11 @@ export class MeshContextCache implements MeshContextSource {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.contexts.clear();
+    this.dataplanes.clear();
   }
 
   get stats(): MeshContextCacheStats {
-    return { built: this.builtCount, invalidating: this.invalidatingCount, ignored: this.ignoredCount };
+    return { built: this.builtCount, invalidating: this.invalidatingCount, ignored: this.ignoredCount, dataplaneLoads: this.loadCount };
   }
 
   /** Meshes whose context is kept now (for tests and status pages). */
@@ -102,8 +112,24 @@ export class MeshContextCache implements MeshContextSource {
     return [...this.contexts.keys()].sort();
   }
 
+  private dataplanesOf(mesh: string): MeshDataplanes {
+    const known = this.dataplanes.get(mesh);
+    if (known !== undefined) return known;
+    this.loadCount++;
+    const loaded = new MeshDataplanes(mesh, this.view.list('Dataplane', mesh) as DataplaneResource[]);
+    this.dataplanes.set(mesh, loaded);
+    return loaded;
+  }
+
   private onChange(e: StoreEvent): void {
-    if (!INPUT_KINDS.has(e.resource.type)) return;
+    const r = e.resource;
+    if (!INPUT_KINDS.has(r.type)) return;
+    if (r.type === 'Dataplane') {
+      if (e.op === 'delete') this.dataplanes.get(r.mesh)?.remove(r.name);
+      else this.dataplanes.get(r.mesh)?.put(r as DataplaneResource);
+    }
+    // A deleted Mesh's Dataplanes are read again if it comes back (nothing is kept for it meanwhile).
+    if (r.type === 'Mesh' && e.op === 'delete') this.dataplanes.delete(r.name);
     const meshes = meshesChangedBy(e);
     if (meshes === ALL_MESHES) {
       this.invalidatingCount++;

@@ -5,16 +5,16 @@
  * a memo so resources every proxy gets alike (clusters, endpoints) are built once per mesh.
  */
 import type { Resource, ResourceKey } from '../core/resource.js';
-import { SERVICE_TAG } from '../core/well-known-labels.js';
 import { LEGACY_VIPS_TYPE, readLegacyVips } from '../ipam/legacy-vips.js';
 import { FLAT_ENDPOINTS_TYPE, type FlatEndpointsResource } from '../kds/flat-endpoints.js';
-import { type DataplaneSpec, inboundsOf, isInboundHealthy } from '../resources/dataplane/types.js';
+import type { DataplaneSpec } from '../resources/dataplane/types.js';
 import { type MeshServicesMode, type MeshSpec, meshServicesModeOf } from '../resources/mesh/types.js';
 import type { MeshMultiZoneServiceSpec, MeshMultiZoneServiceStatus } from '../resources/mesh-multizone-service/types.js';
-import { DataplaneIndex } from '../resources/mesh-service/selection.js';
+import type { DataplaneIndex } from '../resources/mesh-service/selection.js';
 import type { MeshServiceSpec, MeshServiceStatus } from '../resources/mesh-service/types.js';
 import { POLICY_KINDS, type PolicyResources, policyResourcesOf } from '../policies/policy-index.js';
 import type { ZoneIngressSpec } from '../resources/zone-ingress/types.js';
+import { type DataplaneParts, dataplanePartsOf } from './mesh-dataplanes.js';
 
 export type DataplaneResource = Resource<DataplaneSpec>;
 export type MeshServiceResource = Resource<MeshServiceSpec, MeshServiceStatus>;
@@ -39,9 +39,12 @@ export interface MeshContext {
   readonly multiZoneServices: readonly MultiZoneServiceResource[];
   /** `kuma.io/service` -> its 240.0.0.0/4 VIP, from the mesh's LegacyVips record. */
   readonly legacyVips: ReadonlyMap<string, string>;
-  /** Dataplanes with only their healthy inbounds (Kuma indexes endpoints from healthy inbounds only). */
+  /**
+   * Dataplanes with only their healthy inbounds (Kuma indexes endpoints from healthy inbounds only).
+   * `select` answers in no particular order (a kept index, mesh-dataplanes.ts): sort if order matters.
+   */
   readonly healthyIndex: DataplaneIndex;
-  /** Healthy inbounds carrying each `kuma.io/service` value, with their Dataplane. */
+  /** Healthy inbounds carrying each `kuma.io/service` value, with their Dataplane, sorted by name (keys in no particular order). */
   readonly legacyBackends: ReadonlyMap<string, readonly DataplaneResource[]>;
   /** Every ZoneIngress (global-scoped): remote MeshServices are reached through their zone's (traffic doc 3.5). */
   readonly zoneIngresses: readonly ZoneIngressResource[];
@@ -110,31 +113,24 @@ function metadataValue(metadata: unknown, key: string): unknown {
 
 const byName = (a: Resource, b: Resource): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-function healthyView(dp: DataplaneResource): DataplaneResource {
-  const inbound = inboundsOf(dp.spec).filter(isInboundHealthy);
-  return { ...dp, spec: { ...dp.spec, networking: { ...dp.spec.networking, inbound } } };
-}
-
-/** Everything generation needs about one mesh, or undefined if the Mesh does not exist. */
-export function meshContextOf(view: ResourceView, mesh: string): MeshContext | undefined {
+/**
+ * Everything generation needs about one mesh, or undefined if the Mesh does not exist. `dataplanes`:
+ * the mesh's Dataplane parts when the caller keeps them current (mesh-dataplanes.ts); built from
+ * the view otherwise.
+ */
+export function meshContextOf(view: ResourceView, mesh: string, dataplanes?: DataplaneParts): MeshContext | undefined {
   const meshResource = view.get({ type: 'Mesh', mesh: '', name: mesh }) as Resource<MeshSpec> | undefined;
   if (meshResource === undefined) return undefined;
-  const dataplanes = (view.list('Dataplane', mesh) as DataplaneResource[]).sort(byName);
-  const healthy = dataplanes.map(healthyView);
-  const legacyBackends = new Map<string, DataplaneResource[]>();
-  for (const dp of healthy) {
-    const services = new Set(inboundsOf(dp.spec).map((i) => i.tags?.[SERVICE_TAG]).filter((s): s is string => !!s));
-    for (const s of services) legacyBackends.set(s, [...(legacyBackends.get(s) ?? []), dp]);
-  }
+  const parts = dataplanes ?? dataplanePartsOf(view.list('Dataplane', mesh) as DataplaneResource[]);
   return {
     mesh: meshResource,
     mode: meshServicesModeOf(meshResource.spec),
-    dataplanes,
+    dataplanes: parts.dataplanes,
     meshServices: (view.list('MeshService', mesh) as MeshServiceResource[]).sort(byName),
     multiZoneServices: (view.list('MeshMultiZoneService', mesh) as MultiZoneServiceResource[]).sort(byName),
     legacyVips: new Map(readLegacyVips(view.get({ type: LEGACY_VIPS_TYPE, mesh, name: mesh })?.spec)),
-    healthyIndex: new DataplaneIndex(healthy),
-    legacyBackends,
+    healthyIndex: parts.healthyIndex,
+    legacyBackends: parts.legacyBackends,
     zoneIngresses: (view.list('ZoneIngress') as ZoneIngressResource[]).sort(byName),
     flatEndpoints: new Map((view.list(FLAT_ENDPOINTS_TYPE, mesh) as FlatEndpointsResource[]).map((r) => [r.name, r])),
     policyResources: policyResourcesOf(view, mesh),

@@ -114,7 +114,7 @@ function dataplane(pick: Pick, mesh: string): Doc {
     port,
     ...(i === 0 && pick([true, false]) ? { name: 'http' } : {}),
     ...(pick([true, false, false]) ? { state: 'NotReady' } : {}),
-    tags: { 'kuma.io/service': pick(SERVICES), 'kuma.io/protocol': pick(['http', 'tcp', 'grpc']), ...(pick([true, false, false]) ? { 'kuma.io/zone': 'zone-1' } : {}) },
+    tags: { 'kuma.io/service': pick(SERVICES), 'kuma.io/protocol': pick(['http', 'tcp', 'grpc']), ...(pick([true, false]) ? { 'kuma.io/zone': pick(['zone-1', 'zone-3']) } : {}) },
   });
   const inbounds = pick([[8080], [6379], [8080, 6379], [9090]]).map(inbound);
   const reachable = pick([undefined, [], [{ kind: 'MeshService', name: pick(SERVICES) }], [{ kind: 'MeshService', labels: { team: 'x' } }]]);
@@ -124,7 +124,8 @@ function dataplane(pick: Pick, mesh: string): Doc {
     name: pick(['dp-0', 'dp-1', 'dp-2', 'dp-3', 'dp-4']),
     labels: pick([{}, { team: 'x' }, { team: 'y' }]),
     networking: {
-      address: pick(['10.0.0.1', '10.0.0.2', '10.0.0.3', 'dp.example.local']),
+      // Shared addresses (one endpoint, first zone wins) and names (notes in Dataplane order) make order matter.
+      address: pick(['10.0.0.1', '10.0.0.1', '10.0.0.2', 'a.example.local', 'b.example.local']),
       inbound: inbounds,
       transparentProxying: { redirectPortInbound: 15006, redirectPortOutbound: 15001, ...(reachable === undefined ? {} : { reachableBackends: { refs: reachable } }) },
     },

@@ -71,7 +71,9 @@ export function localServiceEndpoints(ctx: MeshContext, ms: MeshServiceResource,
   const port = (ms.spec.ports ?? []).find((p) => p.port === portNumber);
   if (port === undefined) return EMPTY;
   const pairs: [DataplaneResource, Inbound][] = [];
-  for (const dp of ctx.healthyIndex.select(ms)) for (const inbound of inboundsForPort(dp, port)) pairs.push([dp, inbound]);
+  // By name, as Dataplanes are listed: the index answers in insertion order, which a kept one changes.
+  const selected = ctx.healthyIndex.select(ms).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const dp of selected) for (const inbound of inboundsForPort(dp, port)) pairs.push([dp, inbound]);
   return collect(pairs, `MeshService '${ms.name}' port ${portNumber}`);
 }
 
