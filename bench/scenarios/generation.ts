@@ -26,8 +26,6 @@ export interface GenerationParams {
   readonly store: 'memory' | 'sqlite';
   /** How many single new Dataplanes to time after the bulk. */
   readonly singles: number;
-  /** Start xDS (ProxySync + ADS server, no proxy connected) as `meshplane run` does. */
-  readonly xds?: boolean;
   readonly timeoutMs?: number;
   /** Write a V8 heap snapshot here once the mesh is settled (for bench/heap-top.ts). */
   readonly heapSnapshot?: string;
@@ -37,7 +35,6 @@ export interface GenerationResult {
   readonly dataplanes: number;
   readonly services: number;
   readonly store: string;
-  readonly xds: boolean;
   /** From the first create until the last Dataplane was stored. */
   readonly ingestMs: number;
   /** From the first create until every MeshService had VIP and hostname. */
@@ -68,7 +65,7 @@ const isReady = (r: Resource | undefined): boolean => {
 /** One case, in this process (the smoke test and the child entry both call it). */
 export async function runCase(params: GenerationParams): Promise<GenerationResult> {
   const folder = params.store === 'sqlite' ? mkdtempSync(join(tmpdir(), 'meshplane-bench-')) : undefined;
-  const zone = await startBenchZone({ store: folder ? `sqlite:${join(folder, 'bench.db')}` : 'memory', xds: params.xds ?? true });
+  const zone = await startBenchZone({ store: folder ? `sqlite:${join(folder, 'bench.db')}` : 'memory' });
   try {
     return await measure(zone, params);
   } finally {
@@ -117,7 +114,6 @@ async function measure(zone: BenchZone, params: GenerationParams): Promise<Gener
     dataplanes: params.dataplanes,
     services: params.services,
     store: params.store,
-    xds: params.xds ?? true,
     ingestMs: round(ingestMs),
     allReadyMs: round(allReadyMs),
     idleMs: round(idleMs),

@@ -9,18 +9,33 @@ import { type DataplaneInspector, dataplaneInspectorOf } from '../api/dataplane-
 import type { ControlPlaneConfig } from '../config/control-plane-config.js';
 import type { ZoneControllers } from '../controllers/zone-controllers.js';
 import { SnapshotCache } from '../xds/cache.js';
+import { MeshContextCache } from '../xds/mesh-context-cache.js';
 import { parseNodeId } from '../xds/proxy-context.js';
 import { ProxySync } from '../xds/proxy-sync.js';
 import { startXdsServer } from '../xds/server/ads-server.js';
 import { type RunningListener, startOrExplain } from './listeners.js';
 
+export interface XdsServices {
+  readonly listener: RunningListener;
+  /** `host:port` the ADS server listens on. */
+  readonly address: string;
+  readonly connectedProxies: () => ReadonlySet<string>;
+  readonly inspector: DataplaneInspector;
+  /** For benchmarks and tests: the per-node snapshots, and the sync with its counters. */
+  readonly snapshots: SnapshotCache;
+  readonly sync: ProxySync;
+}
+
 export async function startXdsServices(
   config: ControlPlaneConfig,
   deps: { controllers: ZoneControllers; logger: Logger; metrics: Registry },
-): Promise<{ listener: RunningListener; connectedProxies: () => ReadonlySet<string>; inspector: DataplaneInspector }> {
+): Promise<XdsServices> {
   const { controllers, logger, metrics } = deps;
   const snapshots = new SnapshotCache();
-  const sync = new ProxySync({ cache: controllers.cache, snapshots, logger: logger.child({ component: 'xds-sync' }), metrics });
+  // Built after the controllers' cache has loaded (startZoneControllers awaits it): the initial
+  // load sends no events, so a context built before it would never be invalidated.
+  const contexts = new MeshContextCache(controllers.cache);
+  const sync = new ProxySync({ cache: controllers.cache, contexts, snapshots, logger: logger.child({ component: 'xds-sync' }), metrics });
   sync.start();
   const proxiesChanged = (): void => controllers.runner.poke('meshservice-status');
   const server = await startOrExplain('xds-port', config.xdsHost, config.xdsPort, () =>
@@ -52,10 +67,14 @@ export async function startXdsServices(
       address: `grpc://${server.address}`,
       close: async () => {
         sync.stop();
+        contexts.stop();
         await server.stop();
       },
     },
+    address: server.address,
     connectedProxies: () => new Set(sync.connectedNodes),
+    snapshots,
+    sync,
     inspector: dataplaneInspectorOf({ view: controllers.cache, snapshots, clientOf: (nodeId) => sync.clientOf(nodeId) }),
   };
 }

@@ -20,7 +20,7 @@ import { whileLeader } from '../store/leader-duty.js';
 import type { LeaderElector, ResourceStore } from '../store/store.js';
 import { XDS_INPUT_KINDS } from '../xds/proxy-context.js';
 import { type RunningListener, startOrExplain } from './listeners.js';
-import { startXdsServices } from './xds-services.js';
+import { startXdsServices, type XdsServices } from './xds-services.js';
 
 export interface ZoneServices {
   readonly listeners: RunningListener[];
@@ -28,6 +28,9 @@ export interface ZoneServices {
   readonly inspector: DataplaneInspector;
   /** Node ids of the proxies connected to this instance's xDS server. */
   readonly connectedProxies: () => ReadonlySet<string>;
+  /** For benchmarks and tests: the controllers (cache, runner) and the xDS side. */
+  readonly controllers: ZoneControllers;
+  readonly xds: XdsServices;
 }
 
 export async function startZoneServices(
@@ -83,7 +86,7 @@ export async function startZoneServices(
     connectedProxies = xds.connectedProxies;
     running.push(xds.listener);
     if (config.globalKdsAddress !== null) running.push(startKdsZoneOnLeader(config, config.globalKdsAddress, deps));
-    return { listeners: running, inspector: xds.inspector, connectedProxies: xds.connectedProxies };
+    return { listeners: running, inspector: xds.inspector, connectedProxies: xds.connectedProxies, controllers, xds };
   } catch (err) {
     for (const r of running.reverse()) await r.close();
     throw err;
