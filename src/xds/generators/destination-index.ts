@@ -1,8 +1,9 @@
 /**
- * The Mesh*Service destinations of a mesh, indexed by kind and local name and by label pair, and
- * the resolution of a proxy's `reachableBackends` refs through that index. Built once per
- * MeshContext (destinations.ts shares it), so a proxy listing 10 refs costs about 10 lookups, not a
- * scan of every service of the mesh per ref (docs/performance.md, xDS hotspot 6).
+ * The Mesh*Service destinations of a mesh, with lookups by kind and local name and by label, and
+ * the resolution of a proxy's `reachableBackends` refs through them. One per MeshContext
+ * (destinations.ts shares it); the name index and each label key's index are built when a ref
+ * first needs them, and a destination when first reached, so a proxy listing 10 refs costs about
+ * 10 lookups, not a scan of every service per ref (docs/performance.md, xDS hotspot 6).
  * Kuma 2.x semantics: labels first (every destination of the ref's kind carrying all of them);
  * when that finds nothing, the name, read as a local identifier: the proxy's own zone, and
  * `namespace` or else the proxy's own. A MeshMultiZoneService belongs to no zone, so its name is
@@ -12,55 +13,119 @@
 import { kriOf } from '../../core/kri.js';
 import { LABEL } from '../../core/well-known-labels.js';
 import type { ReachableBackendRef } from '../../resources/dataplane/types.js';
-import type { DataplaneResource } from '../proxy-context.js';
+import type { DataplaneResource, MeshServiceResource, MultiZoneServiceResource } from '../proxy-context.js';
 import type { ServiceDestination } from './destinations.js';
 import type { GenerationNote } from './generated.js';
 
 const SHORT_NAME_OF_KIND: Readonly<Record<string, string>> = { MeshService: 'msvc', MeshMultiZoneService: 'mzsvc' };
 
 export class DestinationIndex {
-  private readonly position = new Map<string, number>();
-  private readonly byName = new Map<string, ServiceDestination[]>();
-  private readonly byLabel = new Map<string, ServiceDestination[]>();
+  private readonly size: number;
+  private readonly built: (ServiceDestination | undefined)[];
+  private readonly positions = new Map<string, number>();
+  private everything: readonly ServiceDestination[] | undefined;
+  private byName: Map<string, number[]> | undefined;
+  /** `<short>\0<label key>` -> label value -> positions; a key is indexed when a ref first asks for it. */
+  private readonly byLabel = new Map<string, Map<string, number[]>>();
   /** How many destinations lookups have looked at: a counter for tests (it must not grow with the mesh). */
   examined = 0;
 
-  /** `all`: every destination, in the order results come back in. */
-  constructor(readonly all: readonly ServiceDestination[]) {
-    all.forEach((d, i) => {
-      this.position.set(d.key, i);
-      const short = d.identity.shortName;
-      const k = kriOf(short, d.identity);
-      push(this.byName, nameKey(short, k.zone, k.namespace, k.name), d);
-      for (const [label, value] of Object.entries(d.identity.labels)) push(this.byLabel, labelKey(short, label, value), d);
-    });
+  /**
+   * Results come back MeshServices first, then MeshMultiZoneServices, each in the order given;
+   * `destinationOf` makes a resource's destination when it is first needed.
+   */
+  constructor(
+    private readonly meshServices: readonly MeshServiceResource[],
+    private readonly multiZoneServices: readonly MultiZoneServiceResource[],
+    private readonly destinationOf: (kind: 'MeshService' | 'MeshMultiZoneService', r: Service) => ServiceDestination,
+  ) {
+    this.size = meshServices.length + multiZoneServices.length;
+    this.built = new Array<ServiceDestination | undefined>(this.size);
+  }
+
+  /** Every destination, in order. */
+  get all(): readonly ServiceDestination[] {
+    this.everything ??= Array.from({ length: this.size }, (_, i) => this.at(i));
+    return this.everything;
   }
 
   /** Destinations of one kind (short name) carrying every label, in index order. */
   labelled(short: string, labels: Readonly<Record<string, string>>): ServiceDestination[] {
-    let smallest: readonly ServiceDestination[] | undefined;
+    let smallest: readonly number[] | undefined;
     for (const [k, v] of Object.entries(labels)) {
-      const list = this.byLabel.get(labelKey(short, k, v)) ?? [];
+      const list = this.labelIndex(short, k).get(v) ?? [];
       if (smallest === undefined || list.length < smallest.length) smallest = list;
     }
     const found = smallest ?? [];
     this.examined += found.length;
-    return found.filter((d) => Object.entries(labels).every(([k, v]) => d.identity.labels[k] === v));
+    return found.map((i) => this.at(i)).filter((d) => Object.entries(labels).every(([k, v]) => d.identity.labels[k] === v));
   }
 
   /** Destinations of one kind whose KRI has this zone, namespace and name. */
-  named(short: string, zone: string, namespace: string, name: string): readonly ServiceDestination[] {
+  named(short: string, zone: string, namespace: string, name: string): ServiceDestination[] {
+    this.byName ??= this.nameIndex();
     const found = this.byName.get(nameKey(short, zone, namespace, name)) ?? [];
     this.examined += found.length;
-    return found;
+    return found.map((i) => this.at(i));
   }
 
   /** Orders destinations of this index as `all` does. */
   inOrder<T extends { readonly d: ServiceDestination }>(items: readonly T[]): T[] {
-    const at = (x: T): number => this.position.get(x.d.key) ?? Number.MAX_SAFE_INTEGER;
+    const at = (x: T): number => this.position(x.d);
     return [...items].sort((a, b) => at(a) - at(b));
   }
+
+  private at(i: number): ServiceDestination {
+    const known = this.built[i];
+    if (known !== undefined) return known;
+    const made = this.destinationOf(this.kindAt(i), this.resourceAt(i));
+    this.built[i] = made;
+    this.positions.set(made.key, i);
+    return made;
+  }
+
+  private position(d: ServiceDestination): number {
+    return this.positions.get(d.key) ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  private resourceAt(i: number): Service {
+    const n = this.meshServices.length;
+    return (i < n ? this.meshServices[i] : this.multiZoneServices[i - n]) as Service;
+  }
+
+  private kindAt(i: number): 'MeshService' | 'MeshMultiZoneService' {
+    return i < this.meshServices.length ? 'MeshService' : 'MeshMultiZoneService';
+  }
+
+  private shortAt(i: number): string {
+    return i < this.meshServices.length ? 'msvc' : 'mzsvc';
+  }
+
+  private nameIndex(): Map<string, number[]> {
+    const index = new Map<string, number[]>();
+    for (let i = 0; i < this.size; i++) {
+      const k = kriOf(this.shortAt(i), this.resourceAt(i));
+      push(index, nameKey(k.shortName, k.zone, k.namespace, k.name), i);
+    }
+    return index;
+  }
+
+  private labelIndex(short: string, label: string): Map<string, number[]> {
+    const key = `${short}\u0000${label}`;
+    let index = this.byLabel.get(key);
+    if (index !== undefined) return index;
+    index = new Map();
+    const [from, to] = short === 'msvc' ? [0, this.meshServices.length] : [this.meshServices.length, this.size];
+    for (let i = from; i < to; i++) {
+      const value = this.resourceAt(i).labels[label];
+      if (value !== undefined) push(index, value, i);
+    }
+    this.byLabel.set(key, index);
+    return index;
+  }
 }
+
+type Service = MeshServiceResource | MultiZoneServiceResource;
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -70,10 +135,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 function nameKey(short: string, zone: string, namespace: string, name: string): string {
   return `${short}\u0000${zone}\u0000${namespace}\u0000${name}`;
-}
-
-function labelKey(short: string, label: string, value: string): string {
-  return `${short}\u0000${label}\u0000${value}`;
 }
 
 export interface Reached {

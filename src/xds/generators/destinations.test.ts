@@ -186,7 +186,8 @@ describe('reachableBackends lookups (docs/performance.md, xDS hotspot 6)', () =>
     let out = meshYaml('Exclusive');
     for (let i = 0; i < SERVICES; i++) out += ms(`svc-${i}`, { vip: `241.0.${i >> 8}.${i & 255}`, ...(i % 100 === 7 ? { labels: '  team: a' } : {}) });
     const refs = '    reachableBackends:\n      refs:\n      - kind: MeshService\n        name: svc-42\n      - kind: MeshService\n        labels:\n          team: a\n      - kind: MeshService\n        name: svc-300\n        port: 80';
-    return out + client('web-1', refs) + client('web-2', '    reachableBackends:\n      refs: []').replace('10.0.0.10', '10.0.0.11');
+    const other = (name: string, address: string, tp: string): string => client(name, tp).replace('10.0.0.10', address);
+    return out + client('web-1', refs) + other('web-2', '10.0.0.11', '    reachableBackends:\n      refs: []') + other('web-3', '10.0.0.12', refs);
   };
 
   it('a proxy with 3 refs in a mesh of 500 services looks at the services its refs name, not at all 500', () => {
@@ -201,16 +202,22 @@ describe('reachableBackends lookups (docs/performance.md, xDS hotspot 6)', () =>
       },
     });
     const meshContext = { ...first.context.meshContext, meshServices: counted, memo: new Map<string, unknown>() };
-    destinationsFor({ ...first.context, meshContext }); // builds the mesh's index once
-    assert.equal(reads, SERVICES);
+    const proxy = (name: string): ProxyContext => {
+      const result = proxyContextOf(view, `default.${name}`, { client: ENVOY_CLIENT, meshContext });
+      if (!result.ok) throw new Error(result.reason);
+      return result.context;
+    };
+    assert.deepEqual(summary(destinationsFor(proxy('web-2')).destinations), []);
+    assert.equal(reads, 0, 'refs: [] looks at nothing');
+    const expected = ['msvc:svc-107/http', 'msvc:svc-207/http', 'msvc:svc-300/http', 'msvc:svc-307/http', 'msvc:svc-407/http', 'msvc:svc-42/http', 'msvc:svc-7/http'];
+    assert.deepEqual(summary(destinationsFor(proxy('web-1')).destinations), expected);
+    assert.equal(reads, 2 * SERVICES + 7, "the mesh's name index and its `team` label index, once per MeshContext; then the 7 destinations");
     const index = destinationIndexOf(meshContext);
     const before = index.examined;
-    const web1 = proxyContextOf(view, 'default.web-1', { client: ENVOY_CLIENT, meshContext });
-    if (!web1.ok) throw new Error(web1.reason);
-    const result = destinationsFor(web1.context);
-    assert.deepEqual(summary(result.destinations), ['msvc:svc-107/http', 'msvc:svc-207/http', 'msvc:svc-300/http', 'msvc:svc-307/http', 'msvc:svc-407/http', 'msvc:svc-42/http', 'msvc:svc-7/http']);
-    assert.deepEqual(result.notes, []);
-    assert.equal(reads, SERVICES, 'the second proxy reads no MeshService of the mesh');
+    const again = destinationsFor(proxy('web-3'));
+    assert.deepEqual(summary(again.destinations), expected);
+    assert.deepEqual(again.notes, []);
+    assert.equal(reads, 2 * SERVICES + 7, 'the next proxy reads no MeshService of the mesh');
     assert.equal(index.examined - before, 1 + 5 + 1, 'one by name, the five labelled team: a, one by name');
   });
 });

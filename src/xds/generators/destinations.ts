@@ -121,16 +121,12 @@ export function serviceDestinations(
   multiZoneServices: readonly MultiZoneServiceResource[],
   notes: GenerationNote[] = [],
 ): ServiceDestination[] {
-  return reachedThrough(ctx, new DestinationIndex(allDestinations(meshServices, multiZoneServices)), notes);
+  return reachedThrough(ctx, new DestinationIndex(meshServices, multiZoneServices, serviceDestinationOf), notes);
 }
 
-/** Every Mesh*Service destination of the mesh, indexed; built once per MeshContext. */
+/** Every Mesh*Service destination of the mesh, indexed; one per MeshContext, filled in as proxies ask. */
 export function destinationIndexOf(ctx: MeshContext): DestinationIndex {
-  return shared(ctx, 'service-destination-index', () => new DestinationIndex(allDestinations(ctx.meshServices, ctx.multiZoneServices)));
-}
-
-function allDestinations(meshServices: readonly MeshServiceResource[], multiZoneServices: readonly MultiZoneServiceResource[]): ServiceDestination[] {
-  return [...meshServices.map(meshServiceDestination), ...multiZoneServices.map(multiZoneDestination)];
+  return shared(ctx, 'service-destination-index', () => new DestinationIndex(ctx.meshServices, ctx.multiZoneServices, serviceDestinationOf));
 }
 
 /** The destinations of `index` the proxy reaches (shared objects where it reaches every port). */
