@@ -46,17 +46,18 @@ describe('EncodingMemo bounds', () => {
     assert.equal(memo.keyedBytes, 8);
   });
 
-  it('an identity hit with its key counts as use, and puts an evicted key back', () => {
+  it('an identity hit leaves the keyed LRU alone: a key evicted meanwhile costs one more encode', () => {
     const memo = new EncodingMemo(2);
     const [a, b, c] = [named('ka'), named('kb'), named('kc')];
     memo.encode(TYPE_URL.cluster, a, 'ka');
     memo.encode(TYPE_URL.cluster, b, 'kb');
-    memo.encode(TYPE_URL.cluster, a, 'ka'); // identity hit: ka is now the most recent
-    memo.encode(TYPE_URL.cluster, c, 'kc'); // evicts kb
-    assert.equal(memo.encode(TYPE_URL.cluster, named('ka'), 'ka').resource, a);
-    assert.deepEqual(memo.stats, { hits: 2, misses: 3, keyed: 2 });
-    memo.encode(TYPE_URL.cluster, b, 'kb'); // identity hit; kb is stored again (kc goes)
-    assert.equal(memo.encode(TYPE_URL.cluster, named('kb'), 'kb').resource, b);
-    assert.deepEqual(memo.stats, { hits: 4, misses: 3, keyed: 2 });
+    memo.encode(TYPE_URL.cluster, a, 'ka'); // identity hit: ka stays the oldest keyed entry
+    memo.encode(TYPE_URL.cluster, c, 'kc'); // evicts ka
+    assert.deepEqual(memo.stats, { hits: 1, misses: 3, keyed: 2 });
+    assert.equal(memo.encode(TYPE_URL.cluster, a, 'ka').resource, a, 'the shared object itself still hits');
+    const again = named('ka');
+    assert.equal(memo.encode(TYPE_URL.cluster, again, 'ka').resource, again, 'an equal new object is encoded anew');
+    assert.equal(memo.encode(TYPE_URL.cluster, named('kc'), 'kc').resource, c, 'kc is still keyed');
+    assert.deepEqual(memo.stats, { hits: 3, misses: 4, keyed: 2 });
   });
 });

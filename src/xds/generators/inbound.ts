@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import { PROTOCOL_TAG, SERVICE_TAG } from '../../core/well-known-labels.js';
 import { inboundAddressOf, inboundsOf } from '../../resources/dataplane/types.js';
 import { TYPE_URL } from '../envoy/type-urls.js';
-import type { ProxyContext } from '../proxy-context.js';
+import type { DataplaneResource, ProxyContext } from '../proxy-context.js';
 import { isHttpLike } from './destination-clusters.js';
 import { staticCluster } from './envoy-builders/cluster.js';
 import { HCM_FILTER_NAME, inlineHttpConnectionManager, socketListener, TCP_PROXY_FILTER_NAME, tcpProxy } from './envoy-builders/listener.js';
@@ -19,8 +19,23 @@ import type { Generated, GenerationNote } from './generated.js';
 import type { ResourceInput } from '../snapshot.js';
 import { inboundListenerName, inboundRouteConfigName, localClusterName } from './names.js';
 
+/**
+ * By Dataplane object: the cache hands out one frozen object per version, and a proxy's inbounds
+ * depend on nothing else, so an unchanged Dataplane's proxy reuses its objects (and their
+ * encodings) when a change elsewhere regenerates it.
+ */
+const byDataplane = new WeakMap<object, Generated>();
+
 export function inboundResources(ctx: ProxyContext): Generated {
-  const spec = ctx.dataplane.spec;
+  const known = byDataplane.get(ctx.dataplane);
+  if (known !== undefined) return known;
+  const generated = buildInbounds(ctx.dataplane);
+  byDataplane.set(ctx.dataplane, generated);
+  return generated;
+}
+
+function buildInbounds(dataplane: DataplaneResource): Generated {
+  const spec = dataplane.spec;
   const bindToPort = !(spec.networking?.transparentProxying?.redirectPortInbound ?? 0);
   const resources: ResourceInput[] = [];
   const notes: GenerationNote[] = [];
