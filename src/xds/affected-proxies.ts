@@ -70,12 +70,12 @@ export class AffectedProxies {
       case 'MeshService':
         if (e.previous !== undefined && after !== undefined && sameButProxyCounts(e.previous, after)) return [];
         return [
-          ...this.affectedByService(r, 'msvc', after),
+          ...this.affectedByService(r, 'msvc', after, versions),
           ...this.reach.reachersOf(r.mesh, multiZoneKeys(this.lookup.multiZoneOver(r.mesh, versions))),
           ...this.affectedThroughPolicies(r.mesh, versions),
         ];
       case 'MeshMultiZoneService':
-        return [...this.affectedByService(r, 'mzsvc', after), ...this.affectedThroughPolicies(r.mesh, versions)];
+        return [...this.affectedByService(r, 'mzsvc', after, versions), ...this.affectedThroughPolicies(r.mesh, versions)];
       case 'MeshHTTPRoute':
       case 'MeshTCPRoute':
       case 'MeshTimeout':
@@ -149,9 +149,12 @@ export class AffectedProxies {
    * Nodes that reached the service, and nodes of its mesh that reach its new version: checked once
    * per reach shape (nodes not generated yet, or whose Dataplane changed since, are marked already).
    */
-  private affectedByService(r: Resource, short: 'msvc' | 'mzsvc', after: Resource | undefined): Set<string> {
+  private affectedByService(r: Resource, short: 'msvc' | 'mzsvc', after: Resource | undefined, versions: readonly Resource[]): Set<string> {
     const out = new Set(this.reach.reachersOf(r.mesh, [destinationKey(short, r.name)]));
-    if (after === undefined) return out;
+    // Without a VIP or a hostname a destination gives no proxy a listener, a cluster or a name to
+    // ask for (only a note): a service the generator just created is not worth a regeneration of
+    // every proxy that will reach it; its VIP, a moment later, is.
+    if (after === undefined || !versions.some(isAddressed)) return out;
     const mode = this.modeOf(r.mesh);
     const services = short === 'msvc' ? [after as MeshServiceResource] : [];
     const multiZone = short === 'mzsvc' ? [after as MultiZoneServiceResource] : [];
@@ -182,6 +185,12 @@ export class AffectedProxies {
     const resource = this.deps.cache.get({ type: 'Mesh', mesh: '', name: mesh }) as Resource<MeshSpec> | undefined;
     return meshServicesModeOf(resource?.spec);
   }
+}
+
+/** Whether a Mesh*Service version has a VIP or a hostname (what makes it an outbound). */
+function isAddressed(r: Resource): boolean {
+  const status = (r.status ?? {}) as { readonly vips?: readonly unknown[]; readonly addresses?: readonly unknown[] };
+  return (status.vips?.length ?? 0) > 0 || (status.addresses?.length ?? 0) > 0;
 }
 
 function multiZoneKeys(services: readonly MultiZoneServiceResource[]): string[] {
