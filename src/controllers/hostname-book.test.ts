@@ -10,6 +10,7 @@ import { keyString, type Labels } from '../core/resource.js';
 import { assignHostnames, type HostnameAssignment, type HostnameTarget } from '../resources/hostname-generator/assign.js';
 import type { HostnameGeneratorSpec } from '../resources/hostname-generator/types.js';
 import { HostnameBook } from './hostname-book.js';
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
@@ -26,17 +27,6 @@ const GENERATORS = [
   gen('multi', '{{ .Name }}.mzsvc.mesh.local', { meshMultiZoneService: { matchLabels: {} } }, 0),
   gen('multi-static', 'shared.mesh', { meshMultiZoneService: { matchLabels: { tier: 'a' } } }, 0),
 ];
-
-/** mulberry32: the same sequence on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomTarget(next: () => number): HostnameTarget {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
@@ -56,7 +46,7 @@ function randomTarget(next: () => number): HostnameTarget {
 describe('HostnameBook', () => {
   for (const seed of [1, 2, 3]) {
     it(`matches assignHostnames after every change (seed ${seed}), and reports every target it changed`, () => {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const book = new HostnameBook('zone-1');
       const targets = new Map<string, HostnameTarget>();
       book.reset(GENERATORS, []);

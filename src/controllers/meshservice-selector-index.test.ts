@@ -9,16 +9,7 @@ import type { Inbound } from '../resources/dataplane/types.js';
 import { DataplaneIndex, type DataplaneResource, selects } from '../resources/mesh-service/selection.js';
 import type { MeshServiceSelector } from '../resources/mesh-service/types.js';
 import { MeshServiceSelectorIndex } from './meshservice-selector-index.js';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 const pickFrom = (next: () => number) => <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
 
@@ -54,7 +45,7 @@ const sortedKeys = (xs: readonly { mesh: string; name: string }[]): string[] => 
 describe('MeshServiceSelectorIndex and DataplaneIndex kept current', () => {
   for (const seed of [7, 8, 9]) {
     it(`answer like selects() after random changes (seed ${seed})`, () => {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const pick = pickFrom(next);
       const services = new MeshServiceSelectorIndex();
       const dataplanes = new DataplaneIndex();

@@ -12,16 +12,7 @@ import { LEGACY_VIPS_TYPE } from '../ipam/legacy-vips.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { DnsBook } from './dns-book.js';
 import { buildDnsTable, DNS_SOURCE_TYPES } from './records.js';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 const HOSTNAMES = ['backend.mesh', 'a.b.mesh', 'web.svc.mesh.local', 'shared.mesh.local', 'WEB.svc.mesh.local.'];
 const SERVICES = ['backend', 'a_b', 'web', 'api'];
@@ -30,7 +21,7 @@ const NAMES = [...new Set([...HOSTNAMES, ...SERVICES.flatMap((s) => [`${s}.mesh`
 describe('DnsBook', () => {
   for (const seed of [11, 12, 13]) {
     it(`answers like a full rebuild after every change (seed ${seed})`, async () => {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
       const clock = new ManualClock('2026-01-01T00:00:00Z');
       const store = new MemoryStore({ clock });

@@ -8,16 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LegacyVipBook } from './legacy-vip-book.js';
 import { nextLegacyVips, type LegacyVipsSpec } from './legacy-vips.js';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 const SERVICES = ['web', 'api', 'db', 'cache', 'auth', 'mail', 'queue', 'search', 'pay', 'log'];
 const POOLS = [
@@ -30,7 +21,7 @@ describe('LegacyVipBook', () => {
   for (const holdMs of [0, 600_000, 3_600_000]) {
     for (const [p, pool] of POOLS.entries()) {
       it(`gives what nextLegacyVips gives, step after step (hold ${holdMs} ms, pool ${pool.cidr})`, () => {
-        const next = random(holdMs + p);
+        const next = seededRandom(holdMs + p);
         const options = { ...pool, holdMs };
         let now = Date.parse('2026-01-01T00:00:00Z');
         let wanted = new Set<string>();

@@ -11,16 +11,7 @@ import { selects } from '../resources/mesh-service/selection.js';
 import type { StoreEvent } from '../store/store.js';
 import { DestinationLookup } from './destination-lookup.js';
 import type { DataplaneResource, MeshServiceResource, MultiZoneServiceResource, ResourceView } from './proxy-context.js';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 const MESHES = ['default', 'other'];
 const NAMES = ['backend', 'api', 'db', 'web'];
@@ -96,7 +87,7 @@ function assertAgrees(lookup: DestinationLookup, view: ResourceView, next: () =>
 
 describe('DestinationLookup', () => {
   it('answers what scanning every service answers, after 600 random puts, updates and deletes', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const held = new Map<string, Resource>();
     const view = viewOf(held);
     const lookup = new DestinationLookup();
@@ -123,7 +114,7 @@ describe('DestinationLookup', () => {
 
   it('ignores events of other kinds', () => {
     const lookup = new DestinationLookup();
-    lookup.apply({ op: 'create', resource: randomDataplane(random(1)) });
+    lookup.apply({ op: 'create', resource: randomDataplane(seededRandom(1)) });
     assert.deepEqual(lookup.named('default', 'Dataplane', 'dp-1'), []);
   });
 });

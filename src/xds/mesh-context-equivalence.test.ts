@@ -11,7 +11,8 @@ import { generateProxyConfig, type ProxyConfig } from './generators/profile.js';
 import { renderConfig } from './generators/render-config.js';
 import { MeshContextCache } from './mesh-context-cache.js';
 import { ENVOY_CLIENT, freshMeshContexts, type MeshContextSource, nodeIdOf, type ProxyClient, proxyContextOf, PROXYLESS_CLIENT } from './proxy-context.js';
-import { applyChange, initialDocs, random, randomChange, type StoreWorld, storeWorld } from './random-mesh-changes.js';
+import { applyChange, initialDocs, randomChange, type StoreWorld, storeWorld } from './random-mesh-changes.js';
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 const STEPS = 300;
 
@@ -44,7 +45,7 @@ describe('MeshContextCache equals building from scratch', () => {
       for (const doc of initialDocs()) await applyChange(w, { put: doc });
       const kept = new MeshContextCache(w.cache);
       const fresh = freshMeshContexts(w.cache);
-      const next = random(seed);
+      const next = seededRandom(seed);
       let configs = 0;
       for (let step = 0; step < STEPS; step++) {
         const change = randomChange(next, w.docs);

@@ -13,7 +13,7 @@ import { localServiceEndpoints } from './generators/endpoints.js';
 import { resourceFromDocument, resourcesFromYaml, StaticView } from './generators/input-fixtures.js';
 import { meshContextOf, type MeshServiceResource } from './proxy-context.js';
 import { type DataplaneParts, dataplanePartsOf, MeshDataplanes } from './mesh-dataplanes.js';
-import { random } from './random-mesh-changes.js';
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 type Dataplane = Resource<DataplaneSpec>;
 
@@ -42,7 +42,7 @@ function summary(parts: DataplaneParts): unknown {
 describe('MeshDataplanes', () => {
   for (const seed of [1, 2]) {
     it(`equals the parts built anew after every one of 300 random changes (seed ${seed})`, () => {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
       const live = new Map<string, Dataplane>();
       const kept = new MeshDataplanes('default', []);

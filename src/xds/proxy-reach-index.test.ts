@@ -11,16 +11,7 @@ import type { MeshServicesMode } from '../resources/mesh/types.js';
 import { serviceDestinations } from './generators/destinations.js';
 import type { DataplaneResource, MeshServiceResource, MultiZoneServiceResource } from './proxy-context.js';
 import { ProxyReachIndex, reachShapeOf } from './proxy-reach-index.js';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 const MODES: readonly MeshServicesMode[] = ['Disabled', 'Everywhere', 'ReachableBackends', 'Exclusive'];
 const NAMES = ['backend', 'api', 'db'];
@@ -73,7 +64,7 @@ function randomServices(next: () => number): { ms: MeshServiceResource[]; mz: Mu
 
 describe('reachShapeOf', () => {
   it('Dataplanes of one shape reach the same Mesh*Services in every mode (300 rounds of 30 random Dataplanes)', () => {
-    const next = random(11);
+    const next = seededRandom(11);
     let compared = 0;
     for (let round = 0; round < 300; round++) {
       const groups = new Map<string, DataplaneResource[]>();

@@ -13,21 +13,12 @@ import { generateProxyConfig } from './generators/profile.js';
 import { resourceFromDocument } from './generators/input-fixtures.js';
 import { ENVOY_CLIENT, meshContextOf, proxyContextOf } from './proxy-context.js';
 import { type Harness, harness } from './proxy-sync-harness.js';
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 const running: Harness[] = [];
 afterEach(() => {
   for (const h of running.splice(0)) h.stop();
 });
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SERVICES = ['backend', 'api', 'db', 'web', 'cache'];
 const DATAPLANES = ['dp-0', 'dp-1', 'dp-2', 'dp-3', 'dp-4', 'dp-5', 'dp-6', 'dp-7'];
@@ -124,7 +115,7 @@ function assertFresh(h: Harness, step: number): void {
 
 describe('ProxySync under random changes', () => {
   it('leaves no connected proxy stale after any of 400 random changes, regenerating fewer than all', async () => {
-    const next = random(42);
+    const next = seededRandom(42);
     const h = await harness('type: Mesh\nname: default\nmeshServices:\n  mode: Everywhere\n');
     running.push(h);
     const change = changes(next);

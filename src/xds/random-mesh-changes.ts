@@ -60,17 +60,6 @@ export async function applyChange(w: StoreWorld, change: Change): Promise<void> 
   w.docs.set(docKey(change.put), change.put);
 }
 
-/** mulberry32: the same sequence on every run. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const docKey = (d: { readonly type: string; readonly mesh?: string; readonly name: string }): string => `${d.type}/${d.mesh ?? ''}/${d.name}`;
 
 /** The Meshes, so that every change after them lands in an existing mesh. */
