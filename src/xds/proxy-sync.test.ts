@@ -1,82 +1,26 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { pino } from 'pino';
 import type { Resource } from '../core/resource.js';
-import { ResourceCache } from '../controllers/resource-cache.js';
 import type { DataplaneSpec } from '../resources/dataplane/types.js';
-import { MemoryStore } from '../store/memory-store.js';
-import { SnapshotCache } from './cache.js';
 import { TYPE_URL } from './envoy/type-urls.js';
 import { resourceFromDocument, resourcesFromYaml } from './generators/input-fixtures.js';
-import { XDS_INPUT_KINDS } from './proxy-context.js';
-import { ProxySync } from './proxy-sync.js';
+import { connect, dataplaneYaml, type Harness, harness as syncHarness, meshServiceYaml } from './proxy-sync-harness.js';
 
-const logger = pino({ level: 'silent' });
 const BACKEND_CLA = 'default_backend__zone-1_msvc_8080';
-const ENVOY_NODE = { id: 'x', user_agent_name: 'envoy' };
-
-interface Harness {
-  readonly store: MemoryStore;
-  readonly snapshots: SnapshotCache;
-  readonly sync: ProxySync;
-  readonly cache: ResourceCache;
-}
 
 const running: Harness[] = [];
 afterEach(() => {
-  for (const h of running.splice(0)) {
-    h.sync.stop();
-    h.cache.stop();
-  }
+  for (const h of running.splice(0)) h.stop();
 });
 
 async function harness(yaml: string): Promise<Harness> {
-  const store = new MemoryStore();
-  for (const r of resourcesFromYaml(yaml)) await store.create(r);
-  const cache = new ResourceCache({ store, types: XDS_INPUT_KINDS });
-  await cache.start();
-  const snapshots = new SnapshotCache();
-  const sync = new ProxySync({ cache, snapshots, logger });
-  sync.start();
-  const h = { store, snapshots, sync, cache };
+  const h = await syncHarness(yaml);
   running.push(h);
   return h;
 }
 
-function meshService(name: string, vip: string): string {
-  return `---
-type: MeshService
-mesh: default
-name: ${name}
-spec:
-  selector:
-    dataplaneTags:
-      kuma.io/service: ${name}
-  ports:
-  - name: "8080"
-    port: 8080
-    targetPort: 8080
-    appProtocol: http
-status:
-  vips:
-  - ip: ${vip}
-`;
-}
-
-function dataplane(name: string, address: string, service: string, transparentProxying = ''): string {
-  return `---
-type: Dataplane
-mesh: default
-name: ${name}
-networking:
-  address: ${address}
-  inbound:
-  - port: 8080
-    tags:
-      kuma.io/service: ${service}
-      kuma.io/protocol: http
-${transparentProxying}`;
-}
+const meshService = meshServiceYaml;
+const dataplane = dataplaneYaml;
 
 const REACH_BACKEND = '  transparentProxying:\n    reachableBackends:\n      refs:\n      - kind: MeshService\n        name: backend\n';
 const REACH_NOTHING = '  transparentProxying:\n    reachableBackends:\n      refs: []\n';
@@ -91,11 +35,6 @@ async function fiftyProxies(): Promise<Harness> {
   return h;
 }
 
-/** Opens a stream for each node, then runs the batch they were marked for. */
-function connect(h: Harness, ...nodeIds: string[]): void {
-  for (const id of nodeIds) h.sync.onConnect(id, ENVOY_NODE);
-  h.sync.flush();
-}
 
 function endpointCount(h: Harness, nodeId: string, cla: string): number | undefined {
   const entry = h.snapshots.getSnapshot(nodeId)?.resources(TYPE_URL.clusterLoadAssignment).get(cla);
