@@ -4,6 +4,7 @@
  * NACKs). It knows nothing about gRPC: the ADS server sees it only through XdsConfigSource.
  */
 import { systemClock, type Clock } from '../core/clock.js';
+import { RESOURCE_TYPES } from './envoy/type-urls.js';
 import { consistencyErrors, type XdsSnapshot } from './snapshot.js';
 
 /** What an ADS stream tells the cache about itself. */
@@ -144,7 +145,5 @@ export class SnapshotCache implements XdsConfigSource {
 }
 
 function sameVersions(a: XdsSnapshot, b: XdsSnapshot): boolean {
-  const av = a.allVersions();
-  const bv = b.allVersions();
-  return Object.keys(av).every((k) => av[k] === bv[k]);
+  return RESOURCE_TYPES.every(({ typeUrl }) => a.sameVersion(b, typeUrl));
 }
