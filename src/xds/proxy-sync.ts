@@ -16,10 +16,11 @@ import { AffectedProxies } from './affected-proxies.js';
 import type { SnapshotCache } from './cache.js';
 import { DestinationLookup } from './destination-lookup.js';
 import type { EncodingMemo } from './envoy/encoding-memo.js';
-import { generateProxyConfig } from './generators/profile.js';
-import { clientOfNode, freshMeshContexts, type MeshContext, type MeshContextSource, parseNodeId, type ProxyClient, proxyContextOf, type ResourceView } from './proxy-context.js';
+import { generateProxyLayers, type ProxyConfigLayers } from './generators/profile.js';
+import { clientOfNode, type DataplaneResource, freshMeshContexts, type MeshContext, type MeshContextSource, parseNodeId, type ProxyClient, proxyContextOf, type ResourceView } from './proxy-context.js';
 import { ProxyReachIndex } from './proxy-reach-index.js';
-import { buildSnapshot } from './snapshot.js';
+import { buildSnapshot, type XdsSnapshot } from './snapshot.js';
+import { layeredSnapshot, snapshotLayerOf } from './snapshot-layer.js';
 
 export interface ProxySyncDeps {
   readonly cache: ResourceView & { onChange(listener: StoreListener): () => void };
@@ -35,6 +36,34 @@ interface NodeState {
   readonly mesh: string;
   readonly client: ProxyClient;
   streams: number;
+  /** What ProxyReachIndex last recorded for the node (undefined: nothing yet, or cleared). */
+  recorded?: { readonly dataplane: DataplaneResource; readonly reached: ReadonlySet<string> };
+}
+
+/**
+ * The snapshot of a proxy's config layers: its own resources over the shared part's layer (encoded,
+ * summed and checked once per part), or its own resources alone when it shares nothing.
+ */
+export function snapshotOfLayers(layers: ProxyConfigLayers, memo?: EncodingMemo): XdsSnapshot {
+  if (layers.shared === undefined) return buildSnapshot(layers.own.resources, memo);
+  return layeredSnapshot(snapshotLayerOf(layers.own.resources, memo), snapshotLayerOf(layers.shared.resources, memo));
+}
+
+/** Answers by pair of set objects: the proxies of one shape compare the same two sets. */
+const compared = new WeakMap<ReadonlySet<string>, WeakMap<ReadonlySet<string>, boolean>>();
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  let answers = compared.get(a);
+  if (answers === undefined) compared.set(a, (answers = new WeakMap()));
+  let same = answers.get(b);
+  if (same === undefined) {
+    same = true;
+    for (const x of a) if (!b.has(x)) same = false;
+    answers.set(b, same);
+  }
+  return same;
 }
 
 export class ProxySync {
@@ -138,14 +167,23 @@ export class ProxySync {
       if (!result.ok) {
         this.deps.logger.warn({ nodeId, reason: result.reason }, 'no xds config for proxy');
         this.reach.record(nodeId, undefined, new Set());
+        state.recorded = undefined;
         this.deps.snapshots.clearSnapshot(nodeId);
         continue;
       }
-      const config = generateProxyConfig(result.context);
-      this.reach.record(nodeId, result.context.dataplane, new Set([...config.destinationKeys, ...config.backendKeys]));
-      const outcome = this.deps.snapshots.setSnapshot(nodeId, buildSnapshot(config.resources, this.deps.memo));
+      const layers = generateProxyLayers(result.context);
+      this.recordReach(nodeId, state, result.context.dataplane, layers.reached);
+      const outcome = this.deps.snapshots.setSnapshot(nodeId, snapshotOfLayers(layers, this.deps.memo));
       if (!outcome.ok) this.deps.logger.error({ nodeId, errors: outcome.errors }, 'generated xds config is inconsistent; previous snapshot kept');
     }
+  }
+
+  /** Tells ProxyReachIndex what the node reached, unless it is what the index already has. */
+  private recordReach(nodeId: string, state: NodeState, dataplane: DataplaneResource, reached: ReadonlySet<string>): void {
+    const last = state.recorded;
+    if (last !== undefined && last.dataplane === dataplane && sameSet(last.reached, reached)) return;
+    this.reach.record(nodeId, dataplane, reached);
+    state.recorded = { dataplane, reached };
   }
 
   private onResourceChange(e: StoreEvent): void {

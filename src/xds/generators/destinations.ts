@@ -71,10 +71,13 @@ export function legacyKey(service: string): string {
   return destinationKey('legacy', service);
 }
 
-/** Every destination the proxy gets, legacy first, then MeshService, then MeshMultiZoneService. */
-export function destinationsFor(ctx: ProxyContext): Destinations {
+/**
+ * Every destination the proxy gets, legacy first, then MeshService, then MeshMultiZoneService;
+ * `own`: the proxy's inbound `<address>:<port>`s, which no outbound may take (profile.ts passes
+ * none to get what proxies of one reach shape share, then checks a proxy's against its VIPs).
+ */
+export function destinationsFor(ctx: ProxyContext, own: ReadonlySet<string> = ownInterfaces(ctx)): Destinations {
   const notes: GenerationNote[] = [];
-  const own = ownInterfaces(ctx);
   const keep = (d: Destination, vip: string, port: number): boolean => {
     if (!own.has(`${vip}:${port}`)) return true;
     notes.push({ subject: d.key, reason: `VIP ${vip}:${port} is one of the proxy's own inbound addresses; no outbound for it` });
@@ -89,7 +92,8 @@ export function destinationsFor(ctx: ProxyContext): Destinations {
   return { destinations: [...legacy, ...services.filter((d) => d.ports.length > 0)], notes };
 }
 
-function ownInterfaces(ctx: ProxyContext): Set<string> {
+/** The proxy's inbound interfaces as `<address>:<port>`: a destination VIP:port among them gets no outbound. */
+export function ownInterfaces(ctx: ProxyContext): Set<string> {
   const spec = ctx.dataplane.spec;
   return new Set(inboundsOf(spec).map((i) => `${inboundAddressOf(spec, i)}:${i.port ?? 0}`));
 }
