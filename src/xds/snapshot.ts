@@ -72,11 +72,6 @@ export class XdsSnapshot {
     return this.byType.get(typeUrl)?.entries ?? EMPTY;
   }
 
-  /** The entries and digest sum of one type, if the snapshot has any. */
-  typeEntries(typeUrl: string): TypeEntries | undefined {
-    return this.byType.get(typeUrl);
-  }
-
   /** The content version of one type; equal for equal content, whatever the order of input. */
   version(typeUrl: string): string {
     return versionOf(this.byType.get(typeUrl)?.digest);
@@ -98,12 +93,12 @@ export class XdsSnapshot {
   }
 }
 
-export function nameOf(typeUrl: string, resource: EnvoyObject): string | undefined {
+function nameOf(typeUrl: string, resource: EnvoyObject): string | undefined {
   const name = resource[resourceTypeInfo(typeUrl)?.nameField ?? 'name'];
   return typeof name === 'string' && name !== '' ? name : undefined;
 }
 
-export function shortNameOf(typeUrl: string): string {
+function shortNameOf(typeUrl: string): string {
   return resourceTypeInfo(typeUrl)?.shortName ?? typeUrl;
 }
 
@@ -174,7 +169,7 @@ const danglingEndpointsError = (cluster: string, needed: string): string =>
 const routeNames = new WeakMap<SnapshotEntry, readonly string[]>();
 
 /** The route configurations a listener entry loads over RDS (read once per entry). */
-export function routesOfListener(listener: SnapshotEntry): readonly string[] {
+function routesOfListener(listener: SnapshotEntry): readonly string[] {
   let names = routeNames.get(listener);
   if (names === undefined) routeNames.set(listener, (names = routeConfigNamesOf(listener.resource)));
   return names;
