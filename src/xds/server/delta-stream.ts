@@ -8,7 +8,6 @@
  * its own nonce; the client ACKs or NACKs each. So a type has a queue of unanswered nonces, and a
  * request naming one of them is the ACK/NACK of that response (and supersedes the older ones).
  */
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import { RESOURCE_TYPES, resourceTypeInfo } from '../envoy/type-urls.js';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse } from './ads-messages.js';
 import { splitDeltaUpdate } from './delta-chunks.js';
@@ -43,12 +42,8 @@ export class DeltaStream {
   }
 
   onRequest(request: DeltaDiscoveryRequest): void {
-    if (!this.session.accept(request.node)) return;
-    const typeUrl = request.type_url ?? '';
-    if (typeUrl === '') {
-      this.session.fail(GrpcStatus.INVALID_ARGUMENT, 'type_url is required on an aggregated (ADS) stream');
-      return;
-    }
+    const typeUrl = this.session.typeUrlOf(request);
+    if (typeUrl === undefined) return;
     const subscribe = request.resource_names_subscribe ?? [];
     const unsubscribe = request.resource_names_unsubscribe ?? [];
     let state = this.types.get(typeUrl);
@@ -63,9 +58,7 @@ export class DeltaStream {
       const response = state.unanswered[answered];
       if (response !== undefined) {
         state.unanswered.splice(0, answered + 1);
-        const error = request.error_detail;
-        if (error !== undefined) this.session.nacked(typeUrl, response.version, error.message ?? `code ${error.code ?? '?'} without message`);
-        else this.session.acked(typeUrl, response.version);
+        this.session.answered(typeUrl, request.error_detail, response.version, response.version);
       }
       state.subscription.update(subscribe, unsubscribe);
     }

@@ -5,7 +5,6 @@
  * is never answered by resending the rejected version, and an older version is never sent.
  * A response over the size limit is still sent (it must be the whole set), but counted and logged.
  */
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import { RESOURCE_TYPES, resourceTypeInfo } from '../envoy/type-urls.js';
 import type { SnapshotEntry } from '../snapshot.js';
 import type { DiscoveryRequest, DiscoveryResponse } from './ads-messages.js';
@@ -36,12 +35,8 @@ export class SotwStream {
   }
 
   onRequest(request: DiscoveryRequest): void {
-    if (!this.session.accept(request.node)) return;
-    const typeUrl = request.type_url ?? '';
-    if (typeUrl === '') {
-      this.session.fail(GrpcStatus.INVALID_ARGUMENT, 'type_url is required on an aggregated (ADS) stream');
-      return;
-    }
+    const typeUrl = this.session.typeUrlOf(request);
+    if (typeUrl === undefined) return;
     const names = request.resource_names ?? [];
     const state = this.types.get(typeUrl);
     if (state === undefined) {
@@ -53,11 +48,7 @@ export class SotwStream {
     }
     const nonce = request.response_nonce ?? '';
     if (state.nonce !== undefined && nonce !== state.nonce) return; // stale: the client has not seen our latest response yet
-    if (state.nonce !== undefined) {
-      const error = request.error_detail;
-      if (error !== undefined) this.session.nacked(typeUrl, state.sentVersion, error.message ?? `code ${error.code ?? '?'} without message`);
-      else this.session.acked(typeUrl, request.version_info ?? '');
-    }
+    if (state.nonce !== undefined) this.session.answered(typeUrl, request.error_detail, state.sentVersion, request.version_info ?? '');
     if (state.subscription.replace(names)) {
       for (const name of state.known.keys()) if (!state.subscription.includes(name)) state.known.delete(name);
     }

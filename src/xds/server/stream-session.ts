@@ -1,13 +1,15 @@
 /**
- * What SotW and delta streams share: the node (sent only in the first request, remembered for the
- * stream), the node id policy, the watch on the node's snapshot, nonces, and reporting of sends,
- * ACKs and NACKs to the cache, the metrics and the log.
+ * What SotW and delta streams share: the request prologue (the node, sent only in the first request
+ * and remembered for the stream; the node id policy; type_url required), the watch on the node's
+ * snapshot, nonces, and reporting of sends, ACKs and NACKs to the cache, the metrics and the log.
+ * The protocol streams keep only what differs: subscriptions, what the client holds, and how
+ * responses are built and answered.
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { XdsConfigSource } from '../cache.js';
 import type { XdsSnapshot } from '../snapshot.js';
-import type { NodeInfo } from './ads-messages.js';
+import type { NodeInfo, RpcStatus } from './ads-messages.js';
 import { typeLabel, type XdsMetrics, type XdsProtocol } from './xds-metrics.js';
 
 /** Returns an error message to refuse the node id (the stream ends with NOT_FOUND), or undefined to accept. */
@@ -55,8 +57,23 @@ export class StreamSession {
     return this.ended;
   }
 
+  /**
+   * The prologue of every request: takes the node from the first one and returns the type URL, or
+   * undefined when the stream is closed, was refused, or the request has no type_url (the stream
+   * then ends with INVALID_ARGUMENT: on an aggregated stream the type cannot be inferred).
+   */
+  typeUrlOf(request: { readonly node?: NodeInfo; readonly type_url?: string }): string | undefined {
+    if (!this.accept(request.node)) return undefined;
+    const typeUrl = request.type_url ?? '';
+    if (typeUrl === '') {
+      this.fail(GrpcStatus.INVALID_ARGUMENT, 'type_url is required on an aggregated (ADS) stream');
+      return undefined;
+    }
+    return typeUrl;
+  }
+
   /** Takes the node from the first request; false if the stream was refused (and is now closed). */
-  accept(node: NodeInfo | undefined): boolean {
+  private accept(node: NodeInfo | undefined): boolean {
     if (this.ended) return false;
     if (this.node !== undefined) return true;
     const nodeId = node?.id ?? '';
@@ -121,14 +138,23 @@ export class StreamSession {
     );
   }
 
-  acked(typeUrl: string, version: string): void {
+  /**
+   * A request answered a response of the type: with error_detail it is a NACK of `sentVersion`,
+   * otherwise an ACK of `ackedVersion`.
+   */
+  answered(typeUrl: string, error: RpcStatus | undefined, sentVersion: string, ackedVersion: string): void {
+    if (error !== undefined) this.nacked(typeUrl, sentVersion, error.message ?? `code ${error.code ?? '?'} without message`);
+    else this.acked(typeUrl, ackedVersion);
+  }
+
+  private acked(typeUrl: string, version: string): void {
     if (this.node === undefined) return;
     this.deps.source.report(this.node, { kind: 'ack', streamId: this.streamId, typeUrl, version });
     this.deps.metrics.ack(typeUrl);
     this.deps.logger.debug({ nodeId: this.node, type: typeLabel(typeUrl), version }, 'xds ack');
   }
 
-  nacked(typeUrl: string, version: string, message: string): void {
+  private nacked(typeUrl: string, version: string, message: string): void {
     if (this.node === undefined) return;
     this.deps.source.report(this.node, { kind: 'nack', streamId: this.streamId, typeUrl, version, message });
     this.deps.metrics.nack(typeUrl);
