@@ -8,12 +8,12 @@
  * its own nonce; the client ACKs or NACKs each. So a type has a queue of unanswered nonces, and a
  * request naming one of them is the ACK/NACK of that response (and supersedes the older ones).
  */
-import { RESOURCE_TYPES, resourceTypeInfo } from '../envoy/type-urls.js';
+import { resourceTypeInfo } from '../envoy/type-urls.js';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse } from './ads-messages.js';
 import { splitDeltaUpdate } from './delta-chunks.js';
 import { deltaResponseSize } from './response-size.js';
 import type { StreamSession } from './stream-session.js';
-import { DeltaSubscription } from './subscriptions.js';
+import { DeltaSubscription, entriesInScope } from './subscriptions.js';
 
 /** A resource alone over the limit: splitting cannot help. */
 const DELTA_FIX = "One resource is over the limit by itself; raise the client's gRPC receive limit (grpc.max_receive_message_length; Envoy: max_receive_message_length of the xDS gRPC service).";
@@ -38,7 +38,7 @@ export class DeltaStream {
     private readonly session: StreamSession,
     private readonly send: (response: DeltaDiscoveryResponse) => void,
   ) {
-    session.onSnapshot = () => this.pushAll();
+    session.pushOnSnapshot(this.types, (typeUrl, state) => this.respond(typeUrl, state));
   }
 
   onRequest(request: DeltaDiscoveryRequest): void {
@@ -66,20 +66,12 @@ export class DeltaStream {
     this.respond(typeUrl, state);
   }
 
-  private pushAll(): void {
-    const ordered = [...RESOURCE_TYPES.map((t) => t.typeUrl), ...this.types.keys()];
-    for (const typeUrl of new Set<string>(ordered)) {
-      const state = this.types.get(typeUrl);
-      if (state !== undefined && !this.session.closed) this.respond(typeUrl, state);
-    }
-  }
-
   private respond(typeUrl: string, state: DeltaTypeState): void {
     const snapshot = this.session.snapshot;
-    if (snapshot === undefined || this.session.closed) return;
+    if (snapshot === undefined) return;
     const entries = snapshot.resources(typeUrl);
     const sub = state.subscription;
-    const inScope = sub.wildcard ? [...entries.values()] : [...sub.names].flatMap((n) => entries.get(n) ?? []);
+    const inScope = entriesInScope(sub, entries);
     const changed = inScope.filter((e) => state.known.get(e.name) !== e.hash);
     const removed = [...state.known.keys()].filter((name) => !entries.has(name));
     const firstWildcard = !state.sentAny && sub.wildcard;

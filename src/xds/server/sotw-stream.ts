@@ -5,12 +5,12 @@
  * is never answered by resending the rejected version, and an older version is never sent.
  * A response over the size limit is still sent (it must be the whole set), but counted and logged.
  */
-import { RESOURCE_TYPES, resourceTypeInfo } from '../envoy/type-urls.js';
+import { resourceTypeInfo } from '../envoy/type-urls.js';
 import type { SnapshotEntry } from '../snapshot.js';
 import type { DiscoveryRequest, DiscoveryResponse } from './ads-messages.js';
 import type { StreamSession } from './stream-session.js';
 import { sotwResponseSize } from './response-size.js';
-import { SotwSubscription } from './subscriptions.js';
+import { entriesInScope, SotwSubscription } from './subscriptions.js';
 
 /** A SotW response is the whole set of its type (LDS/CDS) and cannot be split. */
 const SOTW_FIX = "State of the world cannot split a response; use delta xDS (its responses are split under the limit), or raise the client's gRPC receive limit (grpc.max_receive_message_length; Envoy: max_receive_message_length of the xDS gRPC service).";
@@ -31,7 +31,7 @@ export class SotwStream {
     private readonly session: StreamSession,
     private readonly send: (response: DiscoveryResponse) => void,
   ) {
-    session.onSnapshot = () => this.pushAll();
+    session.pushOnSnapshot(this.types, (typeUrl, state) => this.respond(typeUrl, state));
   }
 
   onRequest(request: DiscoveryRequest): void {
@@ -55,20 +55,12 @@ export class SotwStream {
     this.respond(typeUrl, state);
   }
 
-  private pushAll(): void {
-    const ordered = [...RESOURCE_TYPES.map((t) => t.typeUrl), ...this.types.keys()];
-    for (const typeUrl of new Set<string>(ordered)) {
-      const state = this.types.get(typeUrl);
-      if (state !== undefined && !this.session.closed) this.respond(typeUrl, state);
-    }
-  }
-
   private respond(typeUrl: string, state: SotwTypeState): void {
     const snapshot = this.session.snapshot;
-    if (snapshot === undefined || this.session.closed) return;
+    if (snapshot === undefined) return;
     const entries = snapshot.resources(typeUrl);
     const sub = state.subscription;
-    const inScope = sub.wildcard ? [...entries.values()] : [...sub.names].flatMap((n) => entries.get(n) ?? []);
+    const inScope = entriesInScope(sub, entries);
     const allRequired = resourceTypeInfo(typeUrl)?.wildcardAndAllRequired ?? false;
     const next = allRequired ? holdAll(inScope, sub, entries) : holdMore(inScope, state.known);
     const firstWildcard = state.nonce === undefined && sub.wildcard;

@@ -1,7 +1,7 @@
 /**
  * What SotW and delta streams share: the request prologue (the node, sent only in the first request
  * and remembered for the stream; the node id policy; type_url required), the watch on the node's
- * snapshot, nonces, and reporting of sends, ACKs and NACKs to the cache, the metrics and the log.
+ * snapshot and the order in which a new one is pushed, nonces, and reporting of sends, ACKs and NACKs to the cache, the metrics and the log.
  * The protocol streams keep only what differs: subscriptions, what the client holds, and how
  * responses are built and answered.
  */
@@ -9,6 +9,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { XdsConfigSource } from '../cache.js';
 import type { XdsSnapshot } from '../snapshot.js';
+import { RESOURCE_TYPES } from '../envoy/type-urls.js';
 import type { NodeInfo, RpcStatus } from './ads-messages.js';
 import { typeLabel, type XdsMetrics, type XdsProtocol } from './xds-metrics.js';
 
@@ -34,8 +35,8 @@ export class StreamSession {
   private unwatch: (() => void) | undefined;
   private current: XdsSnapshot | undefined;
   private ended = false;
-  /** Called with each new snapshot of the node; set by the protocol stream. */
-  onSnapshot: () => void = () => undefined;
+  /** Called with each new snapshot of the node; set through pushOnSnapshot. */
+  private onSnapshot: () => void = () => undefined;
 
   constructor(
     private readonly deps: StreamDeps,
@@ -49,8 +50,9 @@ export class StreamSession {
     return this.node;
   }
 
+  /** The node's latest snapshot while the stream is open; undefined before the first request and once closed. */
   get snapshot(): XdsSnapshot | undefined {
-    return this.current;
+    return this.ended ? undefined : this.current;
   }
 
   get closed(): boolean {
@@ -70,6 +72,21 @@ export class StreamSession {
       return undefined;
     }
     return typeUrl;
+  }
+
+  /**
+   * On each new snapshot, calls `respond` for every type the stream has state for: the known types
+   * in RESOURCE_TYPES order (clusters before their assignments, listeners before their routes),
+   * then any other in the order first requested; none once the stream is closed.
+   */
+  pushOnSnapshot<S>(types: ReadonlyMap<string, S>, respond: (typeUrl: string, state: S) => void): void {
+    this.onSnapshot = () => {
+      const ordered = [...RESOURCE_TYPES.map((t) => t.typeUrl), ...types.keys()];
+      for (const typeUrl of new Set<string>(ordered)) {
+        const state = types.get(typeUrl);
+        if (state !== undefined && !this.ended) respond(typeUrl, state);
+      }
+    };
   }
 
   /** Takes the node from the first request; false if the stream was refused (and is now closed). */

@@ -10,6 +10,7 @@
  * Delta: an empty subscribe list in the first request is a wildcard (for LDS/CDS) that lasts until
  * the client unsubscribes `*`; names are added and removed one by one; `*` subscribes to all.
  */
+import type { SnapshotEntry } from '../snapshot.js';
 
 const WILDCARD = '*';
 
@@ -93,4 +94,9 @@ export class DeltaSubscription implements Subscription {
   includes(name: string): boolean {
     return this.wildcardOn || this.subscribed.has(name);
   }
+}
+
+/** The entries of a type that a subscription covers: all for a wildcard, else the subscribed names present. */
+export function entriesInScope(sub: Subscription, entries: ReadonlyMap<string, SnapshotEntry>): SnapshotEntry[] {
+  return sub.wildcard ? [...entries.values()] : [...sub.names].flatMap((n) => entries.get(n) ?? []);
 }
