@@ -83,7 +83,7 @@ export class DeltaStream {
       const nonce = this.session.nextNonce();
       const response: DeltaDiscoveryResponse = { system_version_info: version, resources: chunk.resources, type_url: typeUrl, removed_resources: chunk.removed, nonce };
       const bytes = deltaResponseSize(response);
-      if (bytes > limit) this.session.oversized(typeUrl, bytes, DELTA_FIX);
+      this.session.checkSize(typeUrl, bytes, DELTA_FIX);
       this.send(response);
       state.sentAny = true;
       state.unanswered.push({ nonce, version });

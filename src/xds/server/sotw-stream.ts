@@ -70,7 +70,7 @@ export class SotwStream {
     const version = snapshot.version(typeUrl);
     const response: DiscoveryResponse = { version_info: version, resources: inScope.map((e) => e.any), type_url: typeUrl, nonce };
     const bytes = sotwResponseSize(response);
-    if (bytes > this.session.maxResponseBytes) this.session.oversized(typeUrl, bytes, SOTW_FIX);
+    this.session.checkSize(typeUrl, bytes, SOTW_FIX);
     this.send(response);
     state.nonce = nonce;
     state.sentVersion = version;

@@ -1,7 +1,7 @@
 /**
  * What SotW and delta streams share: the request prologue (the node, sent only in the first request
  * and remembered for the stream; the node id policy; type_url required), the watch on the node's
- * snapshot and the order in which a new one is pushed, nonces, and reporting of sends, ACKs and NACKs to the cache, the metrics and the log.
+ * snapshot and the order in which a new one is pushed, nonces, and reporting of sends, oversized responses, ACKs and NACKs to the cache, the metrics and the log.
  * The protocol streams keep only what differs: subscriptions, what the client holds, and how
  * responses are built and answered.
  */
@@ -140,11 +140,12 @@ export class StreamSession {
   }
 
   /**
-   * A response over the limit is being sent anyway: counted each time, logged once per node and
-   * type (a proxy over the limit would otherwise log on every push). `fix` says what would help.
+   * A response of `bytes` is about to be sent: if it is over the limit (it is sent anyway), it is
+   * counted each time and logged once per node and type (a proxy over the limit would otherwise log
+   * on every push). `fix` says what would help.
    */
-  oversized(typeUrl: string, bytes: number, fix: string): void {
-    if (this.node === undefined) return;
+  checkSize(typeUrl: string, bytes: number, fix: string): void {
+    if (bytes <= this.deps.maxResponseBytes || this.node === undefined) return;
     this.deps.metrics.oversized(typeUrl, this.protocol);
     const key = `${this.node} ${typeUrl}`;
     if (this.deps.oversizeWarned.has(key)) return;
