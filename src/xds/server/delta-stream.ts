@@ -29,6 +29,8 @@ interface DeltaTypeState {
   readonly unanswered: { readonly nonce: string; readonly version: string }[];
   /** What the client holds: name -> version (content hash). */
   readonly known: Map<string, string>;
+  /** The type version `known` was last brought in line with; a push of the same version has nothing to send. */
+  syncedVersion?: string;
 }
 
 export class DeltaStream {
@@ -63,12 +65,18 @@ export class DeltaStream {
       state.subscription.update(subscribe, unsubscribe);
     }
     for (const name of state.known.keys()) if (!state.subscription.includes(name)) state.known.delete(name);
+    state.syncedVersion = undefined;
     this.respond(typeUrl, state);
   }
 
   private respond(typeUrl: string, state: DeltaTypeState): void {
     const snapshot = this.session.snapshot;
     if (snapshot === undefined) return;
+    // Equal versions, equal content: a new snapshot that left this type alone (most pushes leave
+    // three of the four types alone) costs no comparison of the proxy's resources.
+    const version = snapshot.version(typeUrl);
+    if (state.syncedVersion === version) return;
+    state.syncedVersion = version;
     const entries = snapshot.resources(typeUrl);
     const sub = state.subscription;
     const inScope = entriesInScope(sub, entries);
@@ -76,7 +84,6 @@ export class DeltaStream {
     const removed = [...state.known.keys()].filter((name) => !entries.has(name));
     const firstWildcard = !state.sentAny && sub.wildcard;
     if (changed.length === 0 && removed.length === 0 && !firstWildcard) return;
-    const version = snapshot.version(typeUrl);
     const resources = changed.map((e) => ({ name: e.name, version: e.hash, resource: e.any }));
     const limit = this.session.maxResponseBytes;
     for (const chunk of splitDeltaUpdate({ systemVersion: version, typeUrl, resources, removed }, limit)) {

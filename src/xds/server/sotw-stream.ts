@@ -22,6 +22,8 @@ interface SotwTypeState {
   sentVersion: string;
   /** What the client holds: name -> hash; null = it was told the resource does not exist (LDS/CDS). */
   known: Map<string, string | null>;
+  /** The type version `known` was last brought in line with; a push of the same version has nothing to send. */
+  syncedVersion?: string;
 }
 
 export class SotwStream {
@@ -52,12 +54,17 @@ export class SotwStream {
     if (state.subscription.replace(names)) {
       for (const name of state.known.keys()) if (!state.subscription.includes(name)) state.known.delete(name);
     }
+    state.syncedVersion = undefined;
     this.respond(typeUrl, state);
   }
 
   private respond(typeUrl: string, state: SotwTypeState): void {
     const snapshot = this.session.snapshot;
     if (snapshot === undefined) return;
+    // Equal versions, equal content: a new snapshot that left this type alone costs no comparison.
+    const version = snapshot.version(typeUrl);
+    if (state.syncedVersion === version) return;
+    state.syncedVersion = version;
     const entries = snapshot.resources(typeUrl);
     const sub = state.subscription;
     const inScope = entriesInScope(sub, entries);
@@ -67,7 +74,6 @@ export class SotwStream {
     const changed = allRequired ? !sameHoldings(next, state.known) : inScope.some((e) => state.known.get(e.name) !== e.hash);
     if (!changed && !firstWildcard) return;
     const nonce = this.session.nextNonce();
-    const version = snapshot.version(typeUrl);
     const response: DiscoveryResponse = { version_info: version, resources: inScope.map((e) => e.any), type_url: typeUrl, nonce };
     const bytes = sotwResponseSize(response);
     this.session.checkSize(typeUrl, bytes, SOTW_FIX);
