@@ -39,19 +39,16 @@ export async function populate(zone: BenchZone, options: PopulateOptions): Promi
     ...(options.reach !== undefined ? { reach: options.reach } : {}),
   });
   const pending = new Set(mesh.services.map((s) => s.name));
-  let legacyDone = false;
-  const legacyComplete = (): boolean => {
-    const legacy = cache.get({ type: 'LegacyVips', mesh: 'default', name: 'default' })?.spec as { vips?: Record<string, string> } | undefined;
-    return mesh.services.every((s) => legacy?.vips?.[s.name] !== undefined);
-  };
+  // One LegacyVip record per service (named after it) once its VIP is allocated.
+  const legacyPending = new Set(mesh.services.map((s) => s.name).filter((name) => cache.get({ type: 'LegacyVip', mesh: 'default', name }) === undefined));
   const done = waitUntil(
     (l) =>
       cache.onChange((e) => {
         if (e.resource.type === 'MeshService' && e.op !== 'delete' && hasVipAndHostname(e.resource)) pending.delete(e.resource.name);
-        if (e.resource.type === 'LegacyVips' && !legacyDone) legacyDone = legacyComplete();
+        if (e.resource.type === 'LegacyVip' && e.op !== 'delete') legacyPending.delete(e.resource.name);
         l();
       }),
-    () => pending.size === 0 && legacyDone,
+    () => pending.size === 0 && legacyPending.size === 0,
     timeoutMs,
     'generation to finish',
   );

@@ -7,9 +7,10 @@ import type { Resource } from '../core/resource.js';
 import { MemoryStore } from '../store/memory-store.js';
 import type { ResourceStore } from '../store/store.js';
 import { ControllerRunner } from './controller-runner.js';
+import { legacyVipsSpecFrom, readLegacyVipRecord, type LegacyVipSpec } from '../ipam/legacy-vip-records.js';
 import {
   LEGACY_VIP_ALLOCATOR_TYPES,
-  LEGACY_VIPS_TYPE,
+  LEGACY_VIP_TYPE,
   LegacyVipAllocator,
   type LegacyVipAllocatorConfig,
   legacyVipsOf,
@@ -43,8 +44,13 @@ async function startLegacy(store: ResourceStore, clock: ManualClock, config: Leg
   };
 }
 
-async function record(store: ResourceStore, mesh = 'default'): Promise<Resource | undefined> {
-  return store.get({ type: LEGACY_VIPS_TYPE, mesh, name: mesh });
+/** The mesh's per-service records, read as one per-mesh spec (undefined: none), with their versions. */
+async function record(store: ResourceStore, mesh = 'default'): Promise<{ spec: unknown; version: string } | undefined> {
+  const records = (await store.list({ type: LEGACY_VIP_TYPE, mesh })).items as Resource[];
+  if (records.length === 0) return undefined;
+  for (const r of records) assert.equal(r.name, (r.spec as LegacyVipSpec).service, 'one record per service, named after it');
+  const specs = records.map((r) => readLegacyVipRecord(r.spec)).filter((r): r is LegacyVipSpec => r !== undefined);
+  return { spec: legacyVipsSpecFrom(specs), version: records.map((r) => `${r.name}@${r.version}`).sort().join(',') };
 }
 
 describe('LegacyVipAllocator', () => {

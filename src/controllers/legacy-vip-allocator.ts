@@ -1,8 +1,8 @@
 /**
  * Kuma 2.x legacy VIPs: every `kuma.io/service` value on a Dataplane inbound of a mesh gets an
- * address from 240.0.0.0/4 (DNS name `<service>.mesh`), kept stable in the mesh's internal
- * `LegacyVips` record and released, with the same hold rule as MeshService VIPs, when no
- * Dataplane of the mesh carries the value any more.
+ * address from 240.0.0.0/4 (DNS name `<service>.mesh`), kept stable in an internal `LegacyVip`
+ * record per service (legacy-vip-records.ts) and released, with the same hold rule as MeshService
+ * VIPs, when no Dataplane of the mesh carries the value any more.
  *
  * Allocation runs whatever the mesh's `meshServices.mode`: readers (DNS, xDS) skip Exclusive
  * meshes, and keeping the addresses means a switch back from Exclusive (a migration rolled back)
@@ -13,23 +13,20 @@
  * Only meshes whose set of service values changed are recomputed (the controller counts the
  * Dataplanes carrying each value), so a Dataplane of a known service, or an update that keeps its
  * values (health, address), wakes nothing; the recomputation itself looks only at the values that
- * came or went (LegacyVipBook). A record of 1,000 or more VIPs is written at most every 100 ms:
- * each write re-encodes the whole record, so a burst of new services goes out in one write.
+ * came or went (LegacyVipBook), and only the records of those services (and of holds that end)
+ * are written: a new service in a mesh of thousands is one small create, never a mesh-wide rewrite.
+ *
+ * Upgrade: a store written by an older version holds one `LegacyVips` record per mesh. The first
+ * pass over such a mesh writes its VIPs and holds as per-service records, then deletes the old
+ * record; a crash in between only repeats the same writes on the next start.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { ResourceConflictError, ResourceNotFoundError } from '../core/errors.js';
 import type { Resource } from '../core/resource.js';
-import {
-  DEFAULT_LEGACY_VIP_CIDR,
-  LEGACY_VIPS_TYPE,
-  legacyVipsOf,
-  nextLegacyVips,
-  readLegacyVipsSpec,
-  type LegacyVipsResult,
-  type LegacyVipsSpec,
-} from '../ipam/legacy-vips.js';
+import { LEGACY_VIP_TYPE, legacyVipKey, legacyVipRecordsOf, legacyVipsOf, legacyVipsSpecFrom, readLegacyVipRecord, storedLegacyVips } from '../ipam/legacy-vip-records.js';
+import { DEFAULT_LEGACY_VIP_CIDR, LEGACY_VIPS_TYPE, nextLegacyVips, type LegacyVipsResult } from '../ipam/legacy-vips.js';
 import { LegacyVipBook } from '../ipam/legacy-vip-book.js';
 import { type VipMetrics, vipMetrics } from '../ipam/vip-metrics.js';
 import { VipPool } from '../ipam/vip-pool.js';
@@ -38,15 +35,12 @@ import type { ResourceStore, StoreEvent } from '../store/store.js';
 import type { Controller, ReconcileResult } from './controller.js';
 import type { ResourceCache } from './resource-cache.js';
 
-export { DEFAULT_LEGACY_VIP_CIDR, LEGACY_VIPS_TYPE, legacyVipsOf };
-/** The types this controller reads; the ResourceCache must hold them (DNS reads LegacyVips too). */
-export const LEGACY_VIP_ALLOCATOR_TYPES: readonly string[] = ['Dataplane', LEGACY_VIPS_TYPE];
+export { DEFAULT_LEGACY_VIP_CIDR, LEGACY_VIP_TYPE, LEGACY_VIPS_TYPE, legacyVipsOf };
+/** The types this controller reads (the old per-mesh type to convert it); the ResourceCache must hold them. */
+export const LEGACY_VIP_ALLOCATOR_TYPES: readonly string[] = ['Dataplane', LEGACY_VIP_TYPE, LEGACY_VIPS_TYPE];
 /** The MeshService, MeshExternalService and MeshMultiZoneService default CIDRs. */
 export const DEFAULT_LEGACY_EXCLUDE: readonly string[] = ['241.0.0.0/8', '242.0.0.0/8', '243.0.0.0/8'];
 const RETRY_MS = 5_000;
-/** From this many services on, a mesh's record is written at most once per interval. */
-export const LARGE_RECORD = 1_000;
-export const LARGE_RECORD_WRITE_INTERVAL_MS = 100;
 
 export interface LegacyVipAllocatorConfig {
   readonly cidr?: string;
@@ -64,12 +58,12 @@ export class LegacyVipAllocator implements Controller {
   /** Mesh -> epoch ms of its earliest hold end, or of a retry after a failed write. */
   private readonly deadlines = new Map<string, number>();
   private readonly exhaustedLogged = new Map<string, Set<string>>();
-  /** Mesh -> epoch ms of the last write of its record. */
-  private readonly lastWriteAt = new Map<string, number>();
+  /** Mesh -> services whose record was deleted (by us, or not: the pass tells). */
+  private readonly deletedRecords = new Map<string, Set<string>>();
   /** Mesh -> services that came or went since its last pass (what its book must look at). */
   private readonly cameOrWent = new Map<string, Set<string>>();
-  /** Mesh -> its VIPs as last written, and the version of the record that holds them. */
-  private readonly books = new Map<string, { readonly book: LegacyVipBook; readonly version: number | undefined }>();
+  /** Mesh -> its VIPs as last written (dropped when a write fails or a record goes behind our back). */
+  private readonly books = new Map<string, LegacyVipBook>();
   /** Mesh -> service value -> how many Dataplanes carry it; built on the first pass, then kept from events. */
   private services: Map<string, Map<string, number>> | undefined;
 
@@ -97,11 +91,15 @@ export class LegacyVipAllocator implements Controller {
    * waits on an exhausted pool). Our own record writes wake nothing, a deleted record does.
    */
   wakesOn(e: StoreEvent): boolean {
-    if (e.resource.type === LEGACY_VIPS_TYPE) {
-      if (e.op !== 'delete') return false;
+    if (e.resource.type === LEGACY_VIP_TYPE) {
+      const service = readLegacyVipRecord(e.resource.spec)?.service;
+      if (e.op !== 'delete' || service === undefined) return false;
+      const deleted = this.deletedRecords.get(e.resource.mesh) ?? new Set<string>();
+      this.deletedRecords.set(e.resource.mesh, deleted.add(service));
       this.dirty.add(e.resource.mesh);
       return true;
     }
+    if (e.resource.type === LEGACY_VIPS_TYPE) return false;
     if (e.resource.type !== 'Dataplane') return false;
     const before = e.previous ? serviceTagsOf(e.previous.spec as DataplaneSpec) : [];
     const after = e.op === 'delete' ? [] : serviceTagsOf(e.resource.spec as DataplaneSpec);
@@ -147,7 +145,7 @@ export class LegacyVipAllocator implements Controller {
     this.dirty.clear();
     if (this.everything || this.services === undefined) {
       this.services = countServices(cache.list('Dataplane'));
-      for (const r of [...cache.list('Dataplane'), ...cache.list(LEGACY_VIPS_TYPE)]) meshes.add(r.mesh);
+      for (const r of [...cache.list('Dataplane'), ...cache.list(LEGACY_VIP_TYPE), ...cache.list(LEGACY_VIPS_TYPE)]) meshes.add(r.mesh);
       this.everything = false;
     }
     for (const [mesh, at] of this.deadlines) if (at <= now.getTime()) meshes.add(mesh);
@@ -159,65 +157,70 @@ export class LegacyVipAllocator implements Controller {
 
   private async reconcileMesh(mesh: string, now: Date): Promise<void> {
     const { cache } = this.deps;
-    const record = cache.get({ type: LEGACY_VIPS_TYPE, mesh, name: mesh });
     const counts = this.services?.get(mesh) ?? new Map<string, number>();
-    const last = this.lastWriteAt.get(mesh);
-    if (counts.size >= LARGE_RECORD && last !== undefined && now.getTime() - last < LARGE_RECORD_WRITE_INTERVAL_MS) {
-      // Rewriting a record of thousands of VIPs for every new service would cost O(services) each
-      // time: changes that come faster than the interval wait for it and go out in one write.
-      this.deadlines.set(mesh, Math.min(this.deadlines.get(mesh) ?? Infinity, last + LARGE_RECORD_WRITE_INTERVAL_MS));
-      return;
-    }
     const services = { has: (s: string) => counts.has(s), [Symbol.iterator]: () => counts.keys() };
     const options = { cidr: this.cidr, exclude: this.exclude, holdMs: this.deps.config?.holdMs };
     const cameOrWent = this.cameOrWent.get(mesh) ?? new Set<string>();
     this.cameOrWent.delete(mesh);
-    let held = this.books.get(mesh);
-    let result: LegacyVipsResult;
-    let same: boolean | undefined;
-    if (held !== undefined && held.version === record?.version) {
-      const next = held.book.next(services, now, cameOrWent);
+    const deleted = this.deletedRecords.get(mesh) ?? new Set<string>();
+    this.deletedRecords.delete(mesh);
+    const old = cache.get({ type: LEGACY_VIPS_TYPE, mesh, name: mesh });
+    let book = this.books.get(mesh);
+    // A record of ours deleted by someone else: the book no longer says what is stored.
+    if (book !== undefined && [...deleted].some((s) => book?.recordOf(s) !== undefined && cache.get(legacyVipKey(mesh, s)) === undefined)) book = undefined;
+    let result: Omit<LegacyVipsResult, 'spec'>;
+    let touched: Iterable<string>;
+    let strays: Resource[] = [];
+    if (book !== undefined && old === undefined) {
+      const next = book.next(services, now, cameOrWent);
       result = next;
-      same = !next.changed;
+      touched = next.touched;
     } else {
-      // The record is not the one we last wrote (first pass, a failed write): start from it.
-      result = nextLegacyVips({ current: record ? readLegacyVipsSpec(record.spec) : undefined, services, now, ...options });
-      held = { book: new LegacyVipBook(result.spec, options, result.exhausted), version: undefined };
+      // First pass, a failed write, or an old per-mesh record to convert: start from what is stored.
+      const { stored, strays: unreadable } = storedLegacyVips(old?.spec, cache.list(LEGACY_VIP_TYPE, mesh));
+      strays = unreadable;
+      const full = nextLegacyVips({ current: legacyVipsSpecFrom(stored.values()), services, now, ...options });
+      result = full;
+      book = new LegacyVipBook(full.spec, options, full.exhausted);
+      touched = [...new Set([...stored.keys(), ...legacyVipRecordsOf(full.spec).keys()])].sort();
     }
     if (result.allocated > 0) this.metrics.allocations.inc({ cidr: this.cidr }, result.allocated);
     this.noteExhausted(mesh, result.exhausted, result.error);
-    const written = await this.write(mesh, record, result.spec, same);
-    if (written.ok && written.version !== record?.version) this.lastWriteAt.set(mesh, now.getTime());
-    if (written.ok) this.books.set(mesh, { book: held.book, version: written.version });
+    const ok = await this.write(mesh, book, touched, [...strays, ...(old ? [old] : [])]);
+    if (ok) this.books.set(mesh, book);
     else this.books.delete(mesh);
-    const deadline = written.ok ? result.nextHoldExpiry?.getTime() : now.getTime() + RETRY_MS;
+    const deadline = ok ? result.nextHoldExpiry?.getTime() : now.getTime() + RETRY_MS;
     if (deadline === undefined) this.deadlines.delete(mesh);
     else this.deadlines.set(mesh, deadline);
   }
 
   /**
-   * Creates, updates or (when nothing is left) deletes the mesh's record; on success, the version
-   * of the record now stored (undefined: none). `same` skips comparing a large record when known.
+   * Brings the record of each touched service in line with the book (create, update, delete, or
+   * nothing when it already says the same), then deletes `obsolete` records (an old per-mesh
+   * record once converted, unreadable ones). False when a write failed.
    */
-  private async write(mesh: string, record: Resource | undefined, spec: LegacyVipsSpec, same: boolean | undefined): Promise<{ ok: true; version: number | undefined } | { ok: false }> {
-    const { store, logger } = this.deps;
-    const empty = Object.keys(spec.vips).length === 0 && spec.holds === undefined;
+  private async write(mesh: string, book: LegacyVipBook, touched: Iterable<string>, obsolete: readonly Resource[]): Promise<boolean> {
+    const { store, cache, logger } = this.deps;
     try {
-      if (!record) {
-        if (empty) return { ok: true, version: undefined };
-        return { ok: true, version: (await store.create({ type: LEGACY_VIPS_TYPE, mesh, name: mesh, labels: {}, spec })).version };
+      for (const service of touched) {
+        const want = book.recordOf(service);
+        const key = legacyVipKey(mesh, service);
+        const have = cache.get(key);
+        if (want === undefined) {
+          if (have) await store.delete(have, { version: have.version });
+        } else if (!have) {
+          await store.create({ ...key, labels: {}, spec: want });
+        } else if (!isDeepStrictEqual(have.spec, want)) {
+          await store.update({ ...key, labels: have.labels, spec: want, version: have.version });
+        }
       }
-      if (empty) {
-        await store.delete(record, { version: record.version });
-        return { ok: true, version: undefined };
-      }
-      if (same ?? isDeepStrictEqual(record.spec, spec)) return { ok: true, version: record.version };
-      return { ok: true, version: (await store.update({ type: LEGACY_VIPS_TYPE, mesh, name: mesh, labels: record.labels, spec, version: record.version })).version };
+      for (const r of obsolete) await store.delete(r, { version: r.version });
+      return true;
     } catch (err) {
       if (!(err instanceof ResourceConflictError || err instanceof ResourceNotFoundError)) {
-        logger.error({ err, mesh }, 'could not store the legacy VIPs of a mesh; retrying shortly (is LegacyVips in the cache?)');
+        logger.error({ err, mesh }, 'could not store the legacy VIPs of a mesh; retrying shortly (is LegacyVip in the cache?)');
       }
-      return { ok: false };
+      return false;
     }
   }
 

@@ -1,6 +1,6 @@
 /**
  * DnsBook against the full rebuild (`buildDnsTable`): random creates, updates and deletes of
- * MeshServices, MeshMultiZoneServices, Meshes (every mode) and LegacyVips records, with clashing
+ * MeshServices, MeshMultiZoneServices, Meshes (every mode) and LegacyVip records (in use and held), with clashing
  * names, bad addresses and equal creation times; after every refresh, every name answers the same,
  * the size and the clash report are the same.
  */
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ResourceCache } from '../controllers/resource-cache.js';
 import { ManualClock } from '../core/clock.js';
-import { LEGACY_VIPS_TYPE } from '../ipam/legacy-vips.js';
+import { LEGACY_VIP_TYPE } from '../ipam/legacy-vip-records.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { DnsBook } from './dns-book.js';
 import { buildDnsTable, DNS_SOURCE_TYPES } from './records.js';
@@ -31,16 +31,19 @@ describe('DnsBook', () => {
       cache.onChange((e) => book.touch(e));
       for (let step = 0; step < 400; step++) {
         if (next() < 0.5) clock.advance(1000);
-        const kind = pick(['MeshService', 'MeshService', 'MeshMultiZoneService', 'Mesh', LEGACY_VIPS_TYPE, LEGACY_VIPS_TYPE]);
+        const kind = pick(['MeshService', 'MeshService', 'MeshMultiZoneService', 'Mesh', LEGACY_VIP_TYPE, LEGACY_VIP_TYPE]);
         const mesh = pick(['default', 'other']);
-        const key = kind === 'Mesh' ? { type: kind, mesh: '', name: mesh } : kind === LEGACY_VIPS_TYPE ? { type: kind, mesh, name: mesh } : { type: kind, mesh, name: pick(['a', 'b', 'c']) };
+        const key = kind === 'Mesh' ? { type: kind, mesh: '', name: mesh } : kind === LEGACY_VIP_TYPE ? { type: kind, mesh, name: pick(SERVICES) } : { type: kind, mesh, name: pick(['a', 'b', 'c']) };
         const current = await store.get(key);
         if (current && next() < 0.25) {
           await store.delete(key);
         } else {
           let body: { spec: unknown; status?: unknown };
           if (kind === 'Mesh') body = { spec: pick([{}, { meshServices: { mode: 'Everywhere' } }, { meshServices: { mode: 'Exclusive' } }, { meshServices: { mode: 3 } }]) };
-          else if (kind === LEGACY_VIPS_TYPE) body = { spec: { vips: Object.fromEntries(SERVICES.filter(() => next() < 0.6).map((s) => [s, pick(['240.0.0.1', '240.0.0.2', '240.0.0.3', 'bad', 'fd00::240'])])) } };
+          else if (kind === LEGACY_VIP_TYPE) {
+            const hold = next() < 0.3 ? { releasedAt: '2026-01-01T00:00:00Z', heldUntil: '2026-01-01T01:00:00Z' } : {};
+            body = { spec: { service: key.name, vip: pick(['240.0.0.1', '240.0.0.2', '240.0.0.3', 'bad', 'fd00::240']), ...hold } };
+          }
           else {
             const addresses = HOSTNAMES.filter(() => next() < 0.35).map((hostname) => ({ hostname, origin: 'HostnameGenerator', hostnameGeneratorRef: { coreName: 'g' } }));
             const vips = pick([[], [{ ip: '241.0.0.1' }], [{ ip: '241.0.0.2' }, { ip: '241.0.0.3' }], [{ ip: 'fd00::1' }], [{ ip: 'nope' }]]);

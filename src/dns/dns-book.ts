@@ -1,59 +1,58 @@
 /**
  * The DNS answer table kept up to date resource by resource: the same answers as `buildDnsTable`,
- * but a changed MeshService costs its own names and a changed LegacyVips record the services that
- * came, went or moved, instead of rebuilding every name of the zone (tens of milliseconds at a few
+ * but a changed MeshService or LegacyVip record costs its own names (a Mesh's mode change the
+ * LegacyVip records of that mesh), instead of rebuilding every name of the zone (tens of milliseconds at a few
  * thousand services). Changes are only noted as they happen (`touch`) and taken in at the next
  * lookup (`refresh`), so a burst of changes costs one refresh. Reads the cache; no I/O.
  */
 import type { ResourceCache } from '../controllers/resource-cache.js';
 import { keyString, type Resource } from '../core/resource.js';
-import { canonicalIp } from '../ipam/ip-range.js';
-import { LEGACY_VIPS_TYPE } from '../ipam/legacy-vips.js';
+import { LEGACY_VIP_TYPE } from '../ipam/legacy-vip-records.js';
 import type { StoreEvent } from '../store/store.js';
-import { answersLegacyNames, type Claim, claimsOfLegacyService, claimsOfService, type DnsRecord, type DnsTable, type HostnameClash, normaliseName } from './records.js';
+import { answersLegacyNames, type Claim, claimsOfLegacyVip, claimsOfService, type DnsRecord, type DnsTable, type HostnameClash, normaliseName } from './records.js';
 
 const SERVICE_KINDS = ['MeshService', 'MeshMultiZoneService'];
-
-interface LegacyState {
-  readonly record: Resource;
-  /** Service -> the raw `vips` value it was claimed with. */
-  readonly raw: Map<string, unknown>;
-}
 
 export class DnsBook implements DnsTable {
   /** Hostname -> owner -> claim. */
   private readonly names = new Map<string, Map<string, Claim>>();
   /** Owner -> the hostnames it claims. */
   private readonly owned = new Map<string, readonly string[]>();
-  private readonly legacy = new Map<string, LegacyState>();
   /** Names claimed by more than one owner. */
   private readonly contested = new Set<string>();
   private readonly pendingServices = new Map<string, { readonly type: string; readonly mesh: string; readonly name: string }>();
+  private readonly pendingLegacy = new Map<string, Resource>();
   private readonly pendingMeshes = new Set<string>();
   private clashList: HostnameClash[] | undefined;
 
   constructor(private readonly cache: ResourceCache) {
     for (const kind of SERVICE_KINDS) for (const r of cache.list(kind)) this.claim(ownerOf(r), claimsOfService(r));
-    for (const r of cache.list(LEGACY_VIPS_TYPE)) this.syncLegacy(r.mesh);
+    for (const r of cache.list(LEGACY_VIP_TYPE)) this.claimLegacy(r);
   }
 
   /** Notes a change for the next refresh. */
   touch(e: StoreEvent): void {
     const r = e.resource;
     if (SERVICE_KINDS.includes(r.type)) this.pendingServices.set(keyString(r), { type: r.type, mesh: r.mesh, name: r.name });
-    else if (r.type === LEGACY_VIPS_TYPE) this.pendingMeshes.add(r.mesh);
+    else if (r.type === LEGACY_VIP_TYPE) this.pendingLegacy.set(keyString(r), r);
     else if (r.type === 'Mesh') this.pendingMeshes.add(r.name);
   }
 
   /** Takes in every noted change; false when there was none. */
   refresh(): boolean {
-    if (this.pendingServices.size === 0 && this.pendingMeshes.size === 0) return false;
+    if (this.pendingServices.size === 0 && this.pendingLegacy.size === 0 && this.pendingMeshes.size === 0) return false;
     for (const [key, k] of this.pendingServices) {
       const r = this.cache.get(k);
       this.claim(`${key}#`, r ? claimsOfService(r) : []);
     }
-    for (const mesh of this.pendingMeshes) this.syncLegacy(mesh);
+    for (const mesh of this.pendingMeshes) for (const r of this.cache.list(LEGACY_VIP_TYPE, mesh)) this.pendingLegacy.set(keyString(r), r);
+    for (const [key, k] of this.pendingLegacy) {
+      const r = this.cache.get(k);
+      if (r) this.claimLegacy(r);
+      else this.claim(`${key}#`, []);
+    }
     this.pendingServices.clear();
+    this.pendingLegacy.clear();
     this.pendingMeshes.clear();
     this.clashList = undefined;
     return true;
@@ -96,32 +95,10 @@ export class DnsBook implements DnsTable {
     else this.owned.delete(owner);
   }
 
-  /** Brings the `<service>.mesh` names of one mesh in line with its Mesh and LegacyVips record. */
-  private syncLegacy(mesh: string): void {
-    const meshResource = this.cache.get({ type: 'Mesh', mesh: '', name: mesh });
-    const record = this.cache.get({ type: LEGACY_VIPS_TYPE, mesh, name: mesh });
-    const before = this.legacy.get(mesh);
-    const wanted = record !== undefined && meshResource !== undefined && answersLegacyNames(meshResource);
-    const sameRecord = before !== undefined && wanted && before.record.creationTime === record.creationTime;
-    if (before && !sameRecord) {
-      for (const service of before.raw.keys()) this.claim(legacyOwner(before.record, service), []);
-      this.legacy.delete(mesh);
-    }
-    if (!wanted) return;
-    const raw = vipsOf(record);
-    const state: LegacyState = { record, raw: new Map(sameRecord ? before.raw : []) };
-    for (const [service, value] of raw) {
-      if (state.raw.get(service) === value && state.raw.has(service)) continue;
-      const ip = typeof value === 'string' ? canonicalIp(value) : undefined;
-      this.claim(legacyOwner(record, service), ip ? claimsOfLegacyService(record, service, ip) : []);
-      state.raw.set(service, value);
-    }
-    for (const service of [...state.raw.keys()]) {
-      if (raw.has(service)) continue;
-      this.claim(legacyOwner(record, service), []);
-      state.raw.delete(service);
-    }
-    this.legacy.set(mesh, state);
+  /** The `<service>.mesh` names of one LegacyVip record: none while held or in an Exclusive mesh. */
+  private claimLegacy(r: Resource): void {
+    const mesh = this.cache.get({ type: 'Mesh', mesh: '', name: r.mesh });
+    this.claim(ownerOf(r), mesh !== undefined && answersLegacyNames(mesh) ? claimsOfLegacyVip(r) : []);
   }
 }
 
@@ -132,9 +109,3 @@ function winnerOf(claims: ReadonlyMap<string, Claim> | undefined): Claim | undef
 }
 
 const ownerOf = (r: Resource): string => `${keyString(r)}#`;
-const legacyOwner = (record: Resource, service: string): string => `${keyString(record)}#${service}`;
-
-function vipsOf(record: Resource): Map<string, unknown> {
-  const vips = (record.spec as { vips?: unknown } | null | undefined)?.vips;
-  return typeof vips === 'object' && vips !== null ? new Map(Object.entries(vips)) : new Map();
-}

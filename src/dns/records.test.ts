@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ResourceCache } from '../controllers/resource-cache.js';
 import { ManualClock } from '../core/clock.js';
-import { LEGACY_VIPS_TYPE } from '../ipam/legacy-vips.js';
+import { LEGACY_VIP_TYPE } from '../ipam/legacy-vip-records.js';
 import { MemoryStore } from '../store/memory-store.js';
 import type { Resource } from '../core/resource.js';
 import type { StoreEvent } from '../store/store.js';
@@ -13,7 +13,7 @@ function service(name: string, hostnames: string[], vips: string[], mesh = 'defa
   return { type, mesh, name, labels: {}, spec: {}, status: { addresses, vips: vips.map((ip) => ({ ip })) } };
 }
 const mesh = (name: string, mode?: string | number) => ({ type: 'Mesh', mesh: '', name, labels: {}, spec: mode === undefined ? {} : { meshServices: { mode } } });
-const legacy = (meshName: string, vips: Record<string, string>) => ({ type: LEGACY_VIPS_TYPE, mesh: meshName, name: meshName, labels: {}, spec: { vips } });
+const legacy = (meshName: string, service: string, vip: string) => ({ type: LEGACY_VIP_TYPE, mesh: meshName, name: service, labels: {}, spec: { service, vip } });
 
 async function tableOf(setup: (store: MemoryStore, clock: ManualClock) => Promise<void>) {
   const clock = new ManualClock('2026-01-01T00:00:00Z');
@@ -47,11 +47,11 @@ describe('DNS records', () => {
     const table = await tableOf(async (store) => {
       for (const [name, mode] of [['plain', undefined], ['everywhere', 'Everywhere'], ['reachable', 2], ['exclusive', 'Exclusive'], ['exclusive-num', 3]] as const) {
         await store.create(mesh(name, mode));
-        await store.create(legacy(name, { [`${name}-svc`]: '240.0.0.1' }));
+        await store.create(legacy(name, `${name}-svc`, '240.0.0.1'));
       }
-      await store.create(legacy('default', { web: '240.0.0.7' }));
+      await store.create(legacy('default', 'web', '240.0.0.7'));
       await store.create(mesh('k8s'));
-      await store.create(legacy('k8s', { 'backend_kuma-demo_svc_8080': '240.0.0.2' }));
+      await store.create(legacy('k8s', 'backend_kuma-demo_svc_8080', '240.0.0.2'));
     });
     assert.equal(table.lookup('plain-svc.mesh')?.ip, '240.0.0.1');
     assert.equal(table.lookup('everywhere-svc.mesh')?.ip, '240.0.0.1');
@@ -84,7 +84,7 @@ describe('DNS records', () => {
   it('a MeshService hostname and a legacy name clash like any two claims', async () => {
     const table = await tableOf(async (store, clock) => {
       await store.create(mesh('default', 'Everywhere'));
-      await store.create(legacy('default', { backend: '240.0.0.0' }));
+      await store.create(legacy('default', 'backend', '240.0.0.0'));
       clock.advance(1000);
       await store.create(service('backend', ['backend.mesh'], ['241.0.0.0']));
     });

@@ -16,12 +16,12 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ResourceCache } from '../controllers/resource-cache.js';
 import { describeKey, keyString, type Resource } from '../core/resource.js';
 import { ipFamily } from '../ipam/ip-range.js';
-import { LEGACY_VIPS_TYPE, legacyVipsOf } from '../ipam/legacy-vips.js';
+import { LEGACY_VIP_TYPE, readLegacyVip } from '../ipam/legacy-vip-records.js';
 import { type MeshSpec, meshServicesModeOf } from '../resources/mesh/types.js';
 import type { StoreEvent } from '../store/store.js';
 
 /** What the cache must hold for the table to be complete. */
-export const DNS_SOURCE_TYPES: readonly string[] = ['MeshService', 'MeshMultiZoneService', 'Mesh', LEGACY_VIPS_TYPE];
+export const DNS_SOURCE_TYPES: readonly string[] = ['MeshService', 'MeshMultiZoneService', 'Mesh', LEGACY_VIP_TYPE];
 const SERVICE_KINDS = ['MeshService', 'MeshMultiZoneService'];
 
 export interface DnsRecord {
@@ -48,7 +48,7 @@ export interface Claim {
   readonly record: DnsRecord;
   /** Older owners first: creation time, then owner id. */
   readonly rank: string;
-  /** The resource (and, for a LegacyVips record, the service) making the claim. */
+  /** The resource making the claim. */
   readonly owner: string;
 }
 
@@ -90,7 +90,8 @@ export function affectsDns(e: StoreEvent): boolean {
   const before = e.previous;
   if (e.op !== 'update' || !before || before.creationTime !== e.resource.creationTime) return true;
   if (e.resource.type === 'Mesh') return meshServicesModeOf(before.spec as MeshSpec) !== meshServicesModeOf(e.resource.spec as MeshSpec);
-  if (e.resource.type === LEGACY_VIPS_TYPE) return true;
+  // A hold starting or ending on a released address changes no name.
+  if (e.resource.type === LEGACY_VIP_TYPE) return !isDeepStrictEqual(readLegacyVip(before.spec), readLegacyVip(e.resource.spec));
   const view = (r: Resource) => {
     const status = r.status as { vips?: readonly { ip?: unknown }[]; addresses?: readonly { hostname?: unknown }[] } | undefined;
     return [status?.vips?.[0]?.ip, (status?.addresses ?? []).map((a) => a?.hostname)];
@@ -118,11 +119,13 @@ function legacyClaims(cache: ResourceCache): Claim[] {
   return cache
     .list('Mesh')
     .filter(answersLegacyNames)
-    .flatMap((mesh) => {
-      const record = cache.get({ type: LEGACY_VIPS_TYPE, mesh: mesh.name, name: mesh.name });
-      if (!record) return [];
-      return [...legacyVipsOf(cache, mesh.name)].flatMap(([service, ip]) => claimsOfLegacyService(record, service, ip));
-    });
+    .flatMap((mesh) => cache.list(LEGACY_VIP_TYPE, mesh.name).flatMap(claimsOfLegacyVip));
+}
+
+/** The names of one LegacyVip record while its service is in use; none while its address is held. */
+export function claimsOfLegacyVip(record: Resource): Claim[] {
+  const pair = readLegacyVip(record.spec);
+  return pair ? claimsOfLegacyService(record, pair[0], pair[1]) : [];
 }
 
 /** Whether a mesh's `<service>.mesh` names answer: every mode but Exclusive. */
@@ -130,17 +133,17 @@ export function answersLegacyNames(mesh: Resource): boolean {
   return meshServicesModeOf(mesh.spec as MeshSpec) !== 'Exclusive';
 }
 
-/** `<service>.mesh` (and its dotted form) for one entry of a mesh's LegacyVips record. */
+/** `<service>.mesh` (and its dotted form) for a service's LegacyVip record. */
 export function claimsOfLegacyService(record: Resource, service: string, ip: string): Claim[] {
   const family = ipFamily(ip);
   if (!family) return [];
   const dns: DnsRecord = { ip, family, source: `${service}.mesh in mesh '${record.mesh}'` };
   const names = new Set([`${service}.mesh`, `${service.replace(/_/g, '.')}.mesh`].map(normaliseName));
-  return [...names].map((hostname) => claim(hostname, dns, record, service));
+  return [...names].map((hostname) => claim(hostname, dns, record));
 }
 
-/** `part` tells apart the entries of one resource (the services of one LegacyVips record). */
-function claim(hostname: string, record: DnsRecord, owner: Resource, part = ''): Claim {
-  const id = `${keyString(owner)}#${part}`;
+/** The claim of one resource (a MeshService, MeshMultiZoneService or LegacyVip record). */
+function claim(hostname: string, record: DnsRecord, owner: Resource): Claim {
+  const id = `${keyString(owner)}#`;
   return { hostname, record, rank: `${owner.creationTime}\u0000${id}`, owner: id };
 }

@@ -2,11 +2,14 @@
  * LegacyVipBook against the pure `nextLegacyVips`: random service sets over random time steps, in
  * small pools (so exhaustion, holds, reclaiming a held address and hold expiry all happen), with
  * hold periods of 0, ten minutes and one hour; after every step the book's result equals the pure
- * function applied to the previous record.
+ * function applied to the previous record, and the per-service records it names as touched are
+ * exactly those that differ between the two states (no more, no fewer), so writing only them keeps
+ * the stored records equal to the reference.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LegacyVipBook } from './legacy-vip-book.js';
+import { legacyVipRecordsOf, legacyVipsSpecFrom } from './legacy-vip-records.js';
 import { nextLegacyVips, type LegacyVipsSpec } from './legacy-vips.js';
 import { seededRandom } from '../../test/support/seeded-random.js';
 
@@ -35,9 +38,15 @@ describe('LegacyVipBook', () => {
           const moved = SERVICES.filter((s) => before.has(s) !== wanted.has(s));
           const pure = nextLegacyVips({ current: spec, services: wanted, now: new Date(now), ...options });
           const got = book.next(wanted, new Date(now), step % 7 === 0 ? undefined : moved);
-          const { changed, ...rest } = got;
-          assert.deepEqual(rest, pure, `step ${step}`);
+          const { changed, touched, ...rest } = got;
+          assert.deepEqual({ spec: book.spec(), ...rest }, pure, `step ${step}`);
           assert.equal(changed, JSON.stringify(pure.spec) !== JSON.stringify(spec), `step ${step}: changed`);
+          const was = legacyVipRecordsOf(spec);
+          const after = legacyVipRecordsOf(pure.spec);
+          const differing = [...new Set([...was.keys(), ...after.keys()])].filter((s) => JSON.stringify(was.get(s)) !== JSON.stringify(after.get(s))).sort();
+          assert.deepEqual(touched, differing, `step ${step}: touched`);
+          for (const s of SERVICES) assert.deepEqual(book.recordOf(s), after.get(s), `step ${step}: record of ${s}`);
+          assert.deepEqual(legacyVipsSpecFrom(after.values()), pure.spec, `step ${step}: the records say the same as the spec`);
           spec = pure.spec;
         }
         first = nextLegacyVips({ current: spec, services: wanted, now: new Date(now), ...options });
@@ -54,7 +63,9 @@ describe('LegacyVipBook', () => {
     const book = new LegacyVipBook(start.spec, options);
     services.add('zzz-new');
     const got = book.next(services, now, ['zzz-new']);
-    assert.equal(got.spec.vips['zzz-new'], '240.0.11.184');
+    assert.deepEqual(got.touched, ['zzz-new'], 'one record to write, not the mesh');
+    assert.deepEqual(book.recordOf('zzz-new'), { service: 'zzz-new', vip: '240.0.11.184' });
+    assert.equal(book.spec().vips['zzz-new'], '240.0.11.184');
     assert.equal(got.allocated, 1);
     assert.equal(got.changed, true);
   });

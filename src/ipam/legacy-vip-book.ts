@@ -1,14 +1,23 @@
 /**
  * One mesh's legacy VIPs kept in memory between passes, so a new or gone `kuma.io/service` costs
- * that service instead of re-reading, re-sorting and re-reserving the mesh's whole record.
- * `next()` gives exactly what `nextLegacyVips` gives for the record the book was built from (or
- * last returned), provided that record itself came out of `nextLegacyVips`; the controller
- * builds a book from the pure function's output and drops it when the stored record is not the one
- * it wrote.
+ * that service instead of re-reading, re-sorting and re-reserving the mesh's whole state.
+ * `spec()` after `next()` is exactly what `nextLegacyVips` gives for the state the book was built
+ * from (or last reached), provided that state itself came out of `nextLegacyVips`; `touched` names
+ * the services whose own record (`recordOf`) may have changed, the only ones the controller writes.
+ * The controller builds a book from the pure function's output and drops it when the stored
+ * records are not the ones it wrote.
  */
 import { canonicalIp } from './ip-range.js';
+import type { LegacyVipSpec } from './legacy-vip-records.js';
 import type { LegacyHold, LegacyVipsResult, LegacyVipsSpec } from './legacy-vips.js';
 import { VipPool } from './vip-pool.js';
+
+export type LegacyVipBookResult = Omit<LegacyVipsResult, 'spec'> & {
+  /** False when nothing moved. */
+  readonly changed: boolean;
+  /** Services whose record may differ from before the call (sorted). */
+  readonly touched: readonly string[];
+};
 
 export interface LegacyVipBookOptions {
   readonly cidr: string;
@@ -27,15 +36,15 @@ export class LegacyVipBook {
   private readonly holdsByService = new Map<string, Set<string>>();
   /** Wanted services left without a VIP (pool exhausted): looked at again on every call. */
   private readonly missing = new Set<string>();
-  /** The spec as last returned (or given), handed back as is while nothing changes. */
-  private spec: LegacyVipsSpec;
+  /** The spec as last built (or given), handed back as is while nothing changes. */
+  private built: LegacyVipsSpec | undefined;
 
   /**
    * `spec` must be an output of `nextLegacyVips` (canonical, no duplicates, holds apart from VIPs),
    * `exhausted` the services that call left without a VIP.
    */
   constructor(spec: LegacyVipsSpec, options: LegacyVipBookOptions, exhausted: Iterable<string> = []) {
-    this.spec = spec;
+    this.built = spec;
     for (const s of exhausted) this.missing.add(s);
     this.pool = new VipPool({ cidr: options.cidr, holdMs: options.holdMs, exclude: options.exclude });
     for (const [ip, h] of Object.entries(spec.holds ?? {})) {
@@ -53,12 +62,12 @@ export class LegacyVipBook {
    * that came or went since the last call (more is fine); left out, every service is looked at.
    * `changed` in the result is false when nothing moved.
    */
-  next(wanted: { has(service: string): boolean } & Iterable<string>, now: Date, changed?: Iterable<string>): LegacyVipsResult & { readonly changed: boolean } {
-    let moved = false;
+  next(wanted: { has(service: string): boolean } & Iterable<string>, now: Date, changed?: Iterable<string>): LegacyVipBookResult {
+    const touched = new Set<string>();
     for (const [ip, h] of [...this.holds]) {
       if (Date.parse(h.heldUntil) > now.getTime()) continue;
       this.dropHold(ip, h);
-      moved = true;
+      touched.add(h.service);
     }
     this.pool.expireHolds(now);
     const candidates = [...new Set([...(changed ?? [...this.vips.keys(), ...wanted]), ...this.missing])].sort(byText);
@@ -67,7 +76,7 @@ export class LegacyVipBook {
       const ip = this.vips.get(service);
       if (ip === undefined || wanted.has(service)) continue;
       this.vips.delete(service);
-      moved = true;
+      touched.add(service);
       const until = this.pool.release(ip, now);
       if (until && this.pool.isHeld(ip, now)) this.addHold(ip, { service, releasedAt: now.toISOString(), heldUntil: until.toISOString() });
     }
@@ -81,33 +90,46 @@ export class LegacyVipBook {
         this.dropHold(reclaimed, this.holds.get(reclaimed) as LegacyHold);
         this.pool.reserve(reclaimed);
         this.vips.set(service, reclaimed);
-        moved = true;
+        touched.add(service);
         continue;
       }
       const result = this.pool.allocateLowest(now);
       if (result.ok) {
         this.vips.set(service, result.ip);
         allocated++;
-        moved = true;
+        touched.add(service);
       } else {
         exhausted.push(service);
         this.missing.add(service);
         error = result.error;
       }
     }
-    if (moved) {
-      this.spec = {
-        vips: Object.fromEntries([...this.vips].sort(([a], [b]) => byText(a, b))),
-        ...(this.holds.size > 0 ? { holds: Object.fromEntries([...this.holds].sort(([a], [b]) => byText(a, b))) } : {}),
-      };
-    }
+    if (touched.size > 0) this.built = undefined;
     let earliest: number | undefined;
     for (const h of this.holds.values()) {
       const t = Date.parse(h.heldUntil);
       if (earliest === undefined || t < earliest) earliest = t;
     }
     const nextHoldExpiry = earliest === undefined ? undefined : new Date(earliest);
-    return { spec: this.spec, exhausted, error, allocated, nextHoldExpiry, changed: moved };
+    return { exhausted, error, allocated, nextHoldExpiry, changed: touched.size > 0, touched: [...touched].sort(byText) };
+  }
+
+  /** The whole state in the per-mesh shape (costs O(services) after a change). */
+  spec(): LegacyVipsSpec {
+    this.built ??= {
+      vips: Object.fromEntries([...this.vips].sort(([a], [b]) => byText(a, b))),
+      ...(this.holds.size > 0 ? { holds: Object.fromEntries([...this.holds].sort(([a], [b]) => byText(a, b))) } : {}),
+    };
+    return this.built;
+  }
+
+  /** The record a service should have now: in use, on hold (its lowest held address), or none. */
+  recordOf(service: string): LegacyVipSpec | undefined {
+    const vip = this.vips.get(service);
+    if (vip !== undefined) return { service, vip };
+    const held = [...(this.holdsByService.get(service) ?? [])].sort(byText)[0];
+    const h = held === undefined ? undefined : this.holds.get(held);
+    return held === undefined || h === undefined ? undefined : { service, vip: held, releasedAt: h.releasedAt, heldUntil: h.heldUntil };
   }
 
   private addHold(ip: string, h: LegacyHold): void {

@@ -1,16 +1,17 @@
 /**
  * Kuma 2.x `kuma.io/service` VIPs (`<service>.mesh`, traffic doc 3.7): one address per service
- * value of a mesh from 240.0.0.0/4, kept in one internal `LegacyVips` record per mesh (no REST
- * path, never synced). Pure: the next record from the current one and the services seen now.
+ * value of a mesh from 240.0.0.0/4. Pure: the next state of a mesh's VIPs from the current one and
+ * the services seen now, in a per-mesh shape (`LegacyVipsSpec`); they are stored as one `LegacyVip`
+ * record per service (legacy-vip-records.ts). This is the reference LegacyVipBook is tested against.
  *
  * Holds follow the MeshService rule, with one difference that only a name-keyed VIP allows: a
  * service that comes back while its old address is on hold gets that same address back, so a
  * client that cached `<service>.mesh` still reaches it. Every other service waits out the hold.
  */
-import type { ResourceCache } from '../controllers/resource-cache.js';
 import { canonicalIp } from './ip-range.js';
 import { VipPool } from './vip-pool.js';
 
+/** The per-mesh record older versions stored (same shape as LegacyVipsSpec); read only to convert it. */
 export const LEGACY_VIPS_TYPE = 'LegacyVips';
 export const DEFAULT_LEGACY_VIP_CIDR = '240.0.0.0/4';
 
@@ -99,12 +100,6 @@ export function nextLegacyVips(input: LegacyVipsInput): LegacyVipsResult {
   };
   const expiries = [...holds.values()].map((h) => Date.parse(h.heldUntil));
   return { spec, exhausted, error, allocated, nextHoldExpiry: expiries.length > 0 ? new Date(Math.min(...expiries)) : undefined };
-}
-
-/** The legacy VIPs of one mesh (`<service>` -> ip) as the cache holds them; empty when none. */
-export function legacyVipsOf(cache: ResourceCache, mesh: string): ReadonlyMap<string, string> {
-  const record = cache.get({ type: LEGACY_VIPS_TYPE, mesh, name: mesh });
-  return new Map(readLegacyVips(record?.spec).map(([service, ip]) => [service, ip] as const));
 }
 
 /** The `vips` entries of a stored spec whose values are IP addresses, sorted by service. */

@@ -5,7 +5,7 @@
  *
  * One internal `FlatEndpoints` record per local MeshService, with the MeshService's name and
  * labels and, per port, the healthy `address:port` pairs its Dataplanes serve it on. It is not a
- * REST kind (like ZoneInsight or LegacyVips): users see their MeshServices exactly as in Kuma, and
+ * REST kind (like ZoneInsight or LegacyVip): users see their MeshServices exactly as in Kuma, and
  * the endpoints only in the receiving proxies' config. It syncs like a MeshService (zone -> global
  * -> every other zone, hashed to the same name as its MeshService), so a receiving zone finds the
  * record of a synced MeshService under that MeshService's name.

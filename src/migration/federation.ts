@@ -11,13 +11,13 @@
 import { displayName } from '../core/kri.js';
 import { keyString, type Resource } from '../core/resource.js';
 import { LABEL, SERVICE_TAG } from '../core/well-known-labels.js';
-import { LEGACY_VIPS_TYPE } from '../ipam/legacy-vips.js';
+import { LEGACY_VIP_TYPE } from '../ipam/legacy-vip-records.js';
 import { POLICY_KINDS } from '../policies/policy-index.js';
 import { type DataplaneSpec, inboundsOf } from '../resources/dataplane/types.js';
 import type { PlanSite } from './types.js';
 
 /** Every kind the plan reads (global-scoped ones are read whole, the others for one mesh). */
-export const PLAN_MESH_KINDS: readonly string[] = ['Dataplane', 'MeshService', 'MeshMultiZoneService', LEGACY_VIPS_TYPE, ...POLICY_KINDS];
+export const PLAN_MESH_KINDS: readonly string[] = ['Dataplane', 'MeshService', 'MeshMultiZoneService', LEGACY_VIP_TYPE, ...POLICY_KINDS];
 export const PLAN_GLOBAL_KINDS: readonly string[] = ['Mesh', 'HostnameGenerator', 'ZoneIngress'];
 
 export interface MigrationInputs {

@@ -8,7 +8,8 @@
 import { keyString, type Resource } from '../core/resource.js';
 import { SERVICE_TAG } from '../core/well-known-labels.js';
 import { ipAt, parseCidr } from '../ipam/ip-range.js';
-import { DEFAULT_LEGACY_VIP_CIDR, LEGACY_VIPS_TYPE, nextLegacyVips } from '../ipam/legacy-vips.js';
+import { LEGACY_VIP_TYPE, legacyVipKey, legacyVipRecordsOf, type LegacyVipSpec } from '../ipam/legacy-vip-records.js';
+import { DEFAULT_LEGACY_VIP_CIDR, nextLegacyVips } from '../ipam/legacy-vips.js';
 import { type DataplaneSpec, inboundsOf } from '../resources/dataplane/types.js';
 import { assignHostnames, type HostnameGeneratorInput } from '../resources/hostname-generator/assign.js';
 import type { HostnameGeneratorSpec } from '../resources/hostname-generator/types.js';
@@ -45,19 +46,20 @@ function vipsOf(r: Resource): readonly string[] {
   return ((r.status as VipStatus | undefined)?.vips ?? []).map((v) => v.ip);
 }
 
-/** The legacy VIP record of the zone, or one computed like the zone's allocator would (`made`). */
-function legacyVips(resources: readonly Resource[], mesh: string, now: Date): { record?: Resource; made: boolean } {
-  const existing = resources.find((r) => r.type === LEGACY_VIPS_TYPE && r.mesh === mesh);
-  if (existing !== undefined) return { record: existing, made: false };
+/** The zone's LegacyVip records of the mesh, or ones computed like the zone's allocator would (`made`). */
+function legacyVips(resources: readonly Resource[], mesh: string, now: Date): { records: Resource[]; made: boolean } {
+  const existing = resources.filter((r) => r.type === LEGACY_VIP_TYPE && r.mesh === mesh);
+  if (existing.length > 0) return { records: existing, made: false };
   const services = new Set<string>();
   for (const r of resources) {
     if (r.type !== 'Dataplane' || r.mesh !== mesh) continue;
     for (const i of inboundsOf(r.spec as DataplaneSpec)) if (i.tags?.[SERVICE_TAG]) services.add(i.tags[SERVICE_TAG]);
   }
-  if (services.size === 0) return { made: false };
+  if (services.size === 0) return { records: [], made: false };
   const spec = nextLegacyVips({ current: undefined, services, now, cidr: DEFAULT_LEGACY_VIP_CIDR, exclude: MESH_SERVICE_FAMILY }).spec;
   const time = now.toISOString();
-  return { record: { type: LEGACY_VIPS_TYPE, mesh, name: mesh, labels: {}, spec, creationTime: time, modificationTime: time, version: 1 }, made: true };
+  const records = [...legacyVipRecordsOf(spec).values()].map((r) => ({ ...legacyVipKey(mesh, r.service), labels: {}, spec: r, creationTime: time, modificationTime: time, version: 1 }));
+  return { records, made: true };
 }
 
 export interface FilledView {
@@ -94,8 +96,8 @@ export function fillZoneComputed(resources: readonly Resource[], mesh: string, z
     }
     filled.set(keyString(r), { ...r, status });
   }
-  const out = resources.filter((r) => r.type !== LEGACY_VIPS_TYPE).map((r) => filled.get(keyString(r)) ?? r);
+  const out = resources.filter((r) => r.type !== LEGACY_VIP_TYPE).map((r) => filled.get(keyString(r)) ?? r);
   const legacy = legacyVips(resources, mesh, now);
-  if (legacy.made) for (const ip of Object.values((legacy.record?.spec as { vips?: Record<string, string> } | undefined)?.vips ?? {})) placeholders.add(ip);
-  return { resources: legacy.record === undefined ? out : [...out, legacy.record], placeholders };
+  if (legacy.made) for (const r of legacy.records) placeholders.add((r.spec as LegacyVipSpec).vip);
+  return { resources: [...out, ...legacy.records], placeholders };
 }

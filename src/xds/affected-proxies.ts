@@ -11,7 +11,7 @@
  *   the proxies its top-level targetRef selects before or after the change, and, when every `to`
  *   entry names Mesh*Services, only those of them that reached one it may name (policy-reach.ts);
  *   a status change affects no one;
- * - a Mesh: every proxy of the mesh; the mesh's LegacyVips record: every proxy of the mesh, unless
+ * - a Mesh: every proxy of the mesh; a LegacyVip record of the mesh: every proxy of the mesh, unless
  *   the mesh is Exclusive (no legacy destinations);
  * - a ZoneIngress: proxies that reach a MeshService synced from its zone (or a MeshMultiZoneService
  *   over one); a FlatEndpoints record: proxies that reach its MeshService (or an MMZS over it).
@@ -21,7 +21,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Resource } from '../core/resource.js';
 import { SERVICE_TAG } from '../core/well-known-labels.js';
-import { LEGACY_VIPS_TYPE } from '../ipam/legacy-vips.js';
+import { LEGACY_VIP_TYPE } from '../ipam/legacy-vip-records.js';
 import { FLAT_ENDPOINTS_TYPE } from '../kds/flat-endpoints.js';
 import { type DataplaneSpec, inboundsOf } from '../resources/dataplane/types.js';
 import { type MeshServicesMode, meshServicesModeOf, type MeshSpec } from '../resources/mesh/types.js';
@@ -63,7 +63,7 @@ export class AffectedProxies {
     switch (r.type) {
       case 'Mesh':
         return this.reach.nodesOf(r.name);
-      case LEGACY_VIPS_TYPE:
+      case LEGACY_VIP_TYPE:
         return this.modeOf(r.mesh) === 'Exclusive' ? [] : this.reach.nodesOf(r.mesh);
       case 'Dataplane':
         return this.affectedByDataplane(r.mesh, r.name, versions as Resource<DataplaneSpec>[]);

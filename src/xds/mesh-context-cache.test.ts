@@ -23,13 +23,13 @@ const route = (status: Record<string, unknown>, path = '/'): Doc => ({
   spec: { targetRef: { kind: 'Mesh' }, to: [{ targetRef: { kind: 'MeshService', name: 'backend' }, rules: [{ matches: [{ path: { type: 'PathPrefix', value: path } }], default: {} }] }] },
   status,
 });
-const vips = (holds: Record<string, unknown>, ip = '240.0.0.1'): Doc => ({ type: 'LegacyVips', mesh: 'default', name: 'default', spec: { vips: { web: ip }, holds } });
+const vip = (service: string, ip: string, hold: Record<string, unknown> = {}): Doc => ({ type: 'LegacyVip', mesh: 'default', name: service, spec: { service, vip: ip, ...hold } });
 const ingress = (address: string): Doc => ({ type: 'ZoneIngress', name: 'zi', labels: { 'kuma.io/origin': 'global', 'kuma.io/zone': 'zone-2' }, networking: { address: '10.2.0.1', port: 10001, advertisedAddress: address, advertisedPort: 10001 } });
 const dataplane = (address: string): Doc => ({ type: 'Dataplane', mesh: 'default', name: 'web-1', networking: { address, inbound: [{ port: 9090, tags: { 'kuma.io/service': 'web' } }] } });
 
 async function setUp(): Promise<{ w: StoreWorld; contexts: MeshContextCache }> {
   const w = await storeWorld();
-  for (const doc of [...initialDocs(), backend({}), route({}), vips({}), ingress('203.0.113.1'), dataplane('10.0.0.1')]) await applyChange(w, { put: doc });
+  for (const doc of [...initialDocs(), backend({}), route({}), vip('web', '240.0.0.1'), ingress('203.0.113.1'), dataplane('10.0.0.1')]) await applyChange(w, { put: doc });
   return { w, contexts: new MeshContextCache(w.cache) };
 }
 
@@ -70,11 +70,20 @@ describe('MeshContextCache', () => {
     assert.equal(await keptAcross(w, contexts, route({ conditions: [condition] }, '/v2')), false);
   });
 
-  it('keeps it across LegacyVips holds, not across its VIPs', async () => {
+  it('keeps it across a LegacyVip hold starting on a new record or ending, not across a VIP appearing, moving or going', async () => {
     const { w, contexts } = await setUp();
-    const hold = { '240.0.0.7': { service: 'gone', releasedAt: '2026-01-01T00:00:00Z', heldUntil: '2026-01-02T00:00:00Z' } };
-    assert.equal(await keptAcross(w, contexts, vips(hold)), true);
-    assert.equal(await keptAcross(w, contexts, vips(hold, '240.0.0.2')), false);
+    const hold = { releasedAt: '2026-01-01T00:00:00Z', heldUntil: '2026-01-02T00:00:00Z' };
+    assert.equal(await keptAcross(w, contexts, vip('gone', '240.0.0.7', hold)), true, 'a held record appears');
+    assert.equal(await keptAcross(w, contexts, vip('gone', '240.0.0.7', { ...hold, heldUntil: '2026-01-03T00:00:00Z' })), true, 'only its hold changes');
+    const before = contexts.contextOf('default');
+    await applyChange(w, { remove: { type: 'LegacyVip', mesh: 'default', name: 'gone' } });
+    assert.equal(contexts.contextOf('default'), before, 'the hold ends');
+    assert.equal(await keptAcross(w, contexts, vip('web', '240.0.0.2')), false, 'a VIP moves');
+    assert.equal(await keptAcross(w, contexts, vip('web', '240.0.0.2', hold)), false, 'a VIP goes on hold');
+    assert.equal(await keptAcross(w, contexts, vip('api', '240.0.0.3')), false, 'a VIP appears');
+    const kept = contexts.contextOf('default');
+    await applyChange(w, { remove: { type: 'LegacyVip', mesh: 'default', name: 'api' } });
+    assert.notEqual(contexts.contextOf('default'), kept, 'a VIP in use goes');
   });
 
   it('a Dataplane or Mesh change rebuilds only its mesh; a ZoneIngress (global) rebuilds every mesh', async () => {

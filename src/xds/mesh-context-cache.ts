@@ -10,7 +10,7 @@
  * - unless only what generation does not read changed: `status.dataplaneProxies` of a MeshService
  *   (rewritten by the status controller as proxies connect: a connect storm would otherwise rebuild
  *   the context again and again), the status of a route or policy (its ReferencesResolved
- *   condition), the holds of a LegacyVips record, or nothing at all (version stamps).
+ *   condition), a LegacyVip record's hold starting or ending, or nothing at all (version stamps).
  * A context kept past such a change holds the older resource object: equal in all generation reads.
  * The Dataplane parts of a context (sorted list, healthy index, legacy backends) are kept current
  * Dataplane by Dataplane (mesh-dataplanes.ts), so a rebuild after one Dataplane changed does not redo
@@ -21,7 +21,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Resource } from '../core/resource.js';
-import { LEGACY_VIPS_TYPE, readLegacyVips } from '../ipam/legacy-vips.js';
+import { LEGACY_VIP_TYPE, readLegacyVip } from '../ipam/legacy-vip-records.js';
 import { POLICY_KINDS } from '../policies/policy-index.js';
 import type { StoreEvent, StoreListener } from '../store/store.js';
 import { MeshDataplanes } from './mesh-dataplanes.js';
@@ -53,6 +53,12 @@ export const ALL_MESHES = Symbol('all meshes');
 export function meshesChangedBy(e: StoreEvent): readonly string[] | typeof ALL_MESHES {
   const r = e.resource;
   if (!INPUT_KINDS.has(r.type)) return [];
+  if (r.type === LEGACY_VIP_TYPE) {
+    // Only a VIP in use is read: a hold starting (an update) or ending (a delete) changes nothing.
+    const before = e.op === 'create' ? undefined : readLegacyVip((e.previous ?? r).spec);
+    const after = e.op === 'delete' ? undefined : readLegacyVip(r.spec);
+    return e.op === 'update' && e.previous === undefined ? [r.mesh] : isDeepStrictEqual(before, after) ? [] : [r.mesh];
+  }
   if (e.op === 'update' && e.previous !== undefined && isDeepStrictEqual(generationInputOf(e.previous), generationInputOf(r))) return [];
   if (r.type === 'ZoneIngress') return ALL_MESHES;
   return [r.type === 'Mesh' ? r.name : r.mesh];
@@ -60,7 +66,6 @@ export function meshesChangedBy(e: StoreEvent): readonly string[] | typeof ALL_M
 
 /** What generation reads of a resource: equal values here give equal configs. */
 function generationInputOf(r: Resource): unknown {
-  if (r.type === LEGACY_VIPS_TYPE) return readLegacyVips(r.spec);
   const base = { labels: r.labels, spec: r.spec, creationTime: r.creationTime };
   if (POLICY_KIND_SET.has(r.type)) return base;
   if (r.type === 'MeshService') {

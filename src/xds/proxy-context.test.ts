@@ -44,16 +44,25 @@ networking:
     tags:
       kuma.io/service: web
 ---
-type: LegacyVips
+type: LegacyVip
 mesh: default
-name: default
+name: web
 spec:
-  vips:
-    web: 240.0.0.2
+  service: web
+  vip: 240.0.0.2
+---
+type: LegacyVip
+mesh: default
+name: gone
+spec:
+  service: gone
+  vip: 240.0.0.3
+  releasedAt: '2026-01-01T00:00:00Z'
+  heldUntil: '2026-01-01T01:00:00Z'
 `),
   );
 
-  it('derives the Dataplane, the mode and the legacy VIPs', () => {
+  it('derives the Dataplane, the mode and the legacy VIPs in use (not a held one)', () => {
     const result = proxyContextOf(view, 'default.web-1', { client: ENVOY_CLIENT });
     assert.ok(result.ok);
     assert.equal(result.context.dataplane.name, 'web-1');

@@ -5,7 +5,7 @@
  * a memo so resources every proxy gets alike (clusters, endpoints) are built once per mesh.
  */
 import type { Resource, ResourceKey } from '../core/resource.js';
-import { LEGACY_VIPS_TYPE, readLegacyVips } from '../ipam/legacy-vips.js';
+import { LEGACY_VIP_TYPE, legacyVipsIn } from '../ipam/legacy-vip-records.js';
 import { FLAT_ENDPOINTS_TYPE, type FlatEndpointsResource } from '../kds/flat-endpoints.js';
 import type { DataplaneSpec } from '../resources/dataplane/types.js';
 import { type MeshServicesMode, type MeshSpec, meshServicesModeOf } from '../resources/mesh/types.js';
@@ -28,7 +28,7 @@ export interface ResourceView {
 }
 
 /** The kinds generation reads; the ResourceCache feeding proxy-sync must hold them. */
-export const XDS_INPUT_KINDS: readonly string[] = ['Mesh', 'Dataplane', 'MeshService', 'MeshMultiZoneService', LEGACY_VIPS_TYPE, 'ZoneIngress', FLAT_ENDPOINTS_TYPE, ...POLICY_KINDS];
+export const XDS_INPUT_KINDS: readonly string[] = ['Mesh', 'Dataplane', 'MeshService', 'MeshMultiZoneService', LEGACY_VIP_TYPE, 'ZoneIngress', FLAT_ENDPOINTS_TYPE, ...POLICY_KINDS];
 
 export interface MeshContext {
   readonly mesh: Resource<MeshSpec>;
@@ -37,7 +37,7 @@ export interface MeshContext {
   readonly dataplanes: readonly DataplaneResource[];
   readonly meshServices: readonly MeshServiceResource[];
   readonly multiZoneServices: readonly MultiZoneServiceResource[];
-  /** `kuma.io/service` -> its 240.0.0.0/4 VIP, from the mesh's LegacyVips record. */
+  /** `kuma.io/service` -> its 240.0.0.0/4 VIP, from the mesh's LegacyVip records (held ones left out). */
   readonly legacyVips: ReadonlyMap<string, string>;
   /**
    * Dataplanes with only their healthy inbounds (Kuma indexes endpoints from healthy inbounds only).
@@ -128,7 +128,7 @@ export function meshContextOf(view: ResourceView, mesh: string, dataplanes?: Dat
     dataplanes: parts.dataplanes,
     meshServices: (view.list('MeshService', mesh) as MeshServiceResource[]).sort(byName),
     multiZoneServices: (view.list('MeshMultiZoneService', mesh) as MultiZoneServiceResource[]).sort(byName),
-    legacyVips: new Map(readLegacyVips(view.get({ type: LEGACY_VIPS_TYPE, mesh, name: mesh })?.spec)),
+    legacyVips: legacyVipsIn(view.list(LEGACY_VIP_TYPE, mesh)),
     healthyIndex: parts.healthyIndex,
     legacyBackends: parts.legacyBackends,
     zoneIngresses: (view.list('ZoneIngress') as ZoneIngressResource[]).sort(byName),

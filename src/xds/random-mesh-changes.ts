@@ -4,8 +4,8 @@
  * put and removed, their inbound health flipped; MeshServices with tag or label selectors, one or
  * two ports, VIPs and hostnames, and status rewrites of `dataplaneProxies` alone; a MeshService
  * synced from zone-2 with its ZoneIngress and flat-network endpoints; a MeshMultiZoneService; a
- * MeshHTTPRoute (also status-only rewrites) and a MeshTimeout; Mesh mode; LegacyVips (also
- * holds-only rewrites). Each change is a document in Kuma's universal format, or a removal,
+ * MeshHTTPRoute (also status-only rewrites) and a MeshTimeout; Mesh mode; LegacyVip records (in
+ * use, held, removed). Each change is a document in Kuma's universal format, or a removal,
  * written through a MemoryStore to the ResourceCache that feeds xDS (`storeWorld`, `applyChange`).
  */
 import { ManualClock } from '../core/clock.js';
@@ -85,7 +85,10 @@ export function randomChange(next: () => number, docs: ReadonlyMap<string, Doc>)
   if (roll < 0.8) return next() < 0.6 ? { put: route(pick, mesh) } : routeStatusOnly(next, existing('MeshHTTPRoute')) ?? { put: route(pick, mesh) };
   if (roll < 0.84) return next() < 0.7 ? { put: timeout(pick, mesh) } : { remove: { type: 'MeshTimeout', mesh, name: 'timeouts' } };
   if (roll < 0.88) return { put: { type: 'Mesh', name: mesh, meshServices: { mode: pick(MODES) } } };
-  if (roll < 0.92) return { put: legacyVips(pick, next, mesh) };
+  if (roll < 0.92) {
+    const service = pick([...SERVICES, 'gone']);
+    return next() < 0.2 ? { remove: { type: 'LegacyVip', mesh, name: service } } : { put: legacyVip(pick, next, mesh, service) };
+  }
   if (roll < 0.97) return next() < 0.8 ? { put: zoneIngress(pick) } : { remove: { type: 'ZoneIngress', mesh: '', name: 'zi-2a' } };
   return next() < 0.5 ? { put: flatEndpoints(pick, mesh) } : { remove: { type: FLAT_ENDPOINTS_TYPE, mesh, name: SYNCED } };
 }
@@ -217,11 +220,10 @@ function timeout(pick: Pick, mesh: string): Doc {
   return { type: 'MeshTimeout', mesh, name: 'timeouts', spec: { targetRef: { kind: 'Mesh' }, to: [{ targetRef: to, default: { connectionTimeout: pick(['1s', '3s']), http: { requestTimeout: pick(['5s', '15s']) } } }] } };
 }
 
-function legacyVips(pick: Pick, next: () => number, mesh: string): Doc {
-  const vips: Record<string, string> = {};
-  for (const [i, s] of SERVICES.entries()) if (next() < 0.7) vips[s] = `240.0.0.${i + pick([1, 10])}`;
-  const holds = next() < 0.5 ? {} : { holds: { '240.0.0.99': { service: 'gone', releasedAt: '2026-01-01T00:00:00Z', heldUntil: `2026-01-0${pick([2, 3])}T00:00:00Z` } } };
-  return { type: 'LegacyVips', mesh, name: mesh, spec: { vips, ...holds } };
+function legacyVip(pick: Pick, next: () => number, mesh: string, service: string): Doc {
+  const vip = `240.0.0.${[...SERVICES, 'gone'].indexOf(service) + pick([1, 10])}`;
+  const hold = next() < 0.3 ? { releasedAt: '2026-01-01T00:00:00Z', heldUntil: `2026-01-0${pick([2, 3])}T00:00:00Z` } : {};
+  return { type: 'LegacyVip', mesh, name: service, spec: { service, vip, ...hold } };
 }
 
 function zoneIngress(pick: Pick): Doc {

@@ -12,7 +12,7 @@ import dnsPacket from 'dns-packet';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { ResourceCache } from '../../src/controllers/resource-cache.js';
-import { LEGACY_VIPS_TYPE } from '../../src/ipam/legacy-vips.js';
+import { LEGACY_VIP_TYPE } from '../../src/ipam/legacy-vip-records.js';
 import { type DnsServer, startDnsServer } from '../../src/dns/dns-server.js';
 import { DNS_SOURCE_TYPES } from '../../src/dns/records.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
@@ -60,7 +60,7 @@ describe('DNS server, queried with dig', () => {
       throw new Error(`the DNS end-to-end test needs the 'dig' binary (apt-get install -y bind9-dnsutils): ${String(err)}`);
     }
     await store.create({ type: 'Mesh', mesh: '', name: 'default', labels: {}, spec: {} });
-    await store.create({ type: LEGACY_VIPS_TYPE, mesh: 'default', name: 'default', labels: {}, spec: { vips: { web: '240.0.0.4' } } });
+    await store.create({ type: LEGACY_VIP_TYPE, mesh: 'default', name: 'web', labels: {}, spec: { service: 'web', vip: '240.0.0.4' } });
     await store.create(service('backend', ['backend.svc.mesh.local'], ['241.0.0.3']));
     await store.create(service('global', ['global.mzsvc.mesh.local'], ['243.0.0.1'], 'MeshMultiZoneService'));
     await store.create(service('six', ['six.svc.mesh.local'], ['fd00:241::6']));

@@ -62,7 +62,8 @@ describe('xDS per migration mode, seen by gRPC proxyless clients', () => {
       spec: { selector: { dataplaneTags: { 'kuma.io/service': 'backend' } }, ports: [{ name: 'grpc', port: 8080, targetPort: 'main', appProtocol: 'grpc' }] },
       status: { vips: [{ ip: '241.0.0.1' }], addresses: [{ hostname: 'backend.svc.mesh.local', origin: 'HostnameGenerator', hostnameGeneratorRef: { coreName: 'local' } }] },
     });
-    await store.create({ type: 'LegacyVips', mesh: 'default', name: 'default', labels: {}, spec: { vips: { backend: '240.0.0.1', web: '240.0.0.2' } } });
+    await store.create({ type: 'LegacyVip', mesh: 'default', name: 'backend', labels: {}, spec: { service: 'backend', vip: '240.0.0.1' } });
+    await store.create({ type: 'LegacyVip', mesh: 'default', name: 'web', labels: {}, spec: { service: 'web', vip: '240.0.0.2' } });
     await cache.start();
     sync.start();
     server = await startXdsServer({

@@ -40,13 +40,19 @@ ${transparentProxying ? `  transparentProxying:\n${transparentProxying}\n` : ''}
 }
 
 const LEGACY = `---
-type: LegacyVips
+type: LegacyVip
 mesh: default
-name: default
+name: backend
 spec:
-  vips:
-    backend: 240.0.0.1
-    web: 240.0.0.2
+  service: backend
+  vip: 240.0.0.1
+---
+type: LegacyVip
+mesh: default
+name: web
+spec:
+  service: web
+  vip: 240.0.0.2
 `;
 
 function contextOf(yaml: string, dataplane = 'web-1'): ProxyContext {

@@ -2,7 +2,7 @@
  * For tests: resources written in Kuma's universal format (YAML documents) turned into stored
  * resources through the real admission path (defaults, validation, computed labels, as a zone
  * control plane `zone-1` would store them), with `status` kept as written, and a read-only view
- * over them. The internal `LegacyVips` record (no REST kind) is taken as written.
+ * over them. Internal `LegacyVip` records (no REST kind) are taken as written.
  */
 import { parseAllDocuments } from 'yaml';
 import { admit, type AdmissionContext } from '../../core/admission.js';
@@ -10,7 +10,7 @@ import { ValidationError } from '../../core/errors.js';
 import { keyString, type Resource, type ResourceKey } from '../../core/resource.js';
 import { parseDocument } from '../../core/wire.js';
 import { LABEL } from '../../core/well-known-labels.js';
-import { LEGACY_VIPS_TYPE } from '../../ipam/legacy-vips.js';
+import { LEGACY_VIP_TYPE } from '../../ipam/legacy-vip-records.js';
 import type { ResourceView } from '../proxy-context.js';
 
 export const FIXTURE_ADMISSION: AdmissionContext = { mode: 'zone', zone: 'zone-1', environment: 'universal' };
@@ -27,8 +27,8 @@ export function resourcesFromYaml(text: string, ctx: AdmissionContext = FIXTURE_
 export function resourceFromDocument(doc: Record<string, unknown>, ctx: AdmissionContext = FIXTURE_ADMISSION): Resource {
   const created = typeof doc.creationTime === 'string' ? doc.creationTime : FIXTURE_TIME;
   const stamp = { creationTime: created, modificationTime: created, version: 1 };
-  if (doc.type === LEGACY_VIPS_TYPE) {
-    return { type: LEGACY_VIPS_TYPE, mesh: String(doc.mesh), name: String(doc.name), labels: {}, spec: doc.spec, ...stamp };
+  if (doc.type === LEGACY_VIP_TYPE) {
+    return { type: LEGACY_VIP_TYPE, mesh: String(doc.mesh), name: String(doc.name), labels: {}, spec: doc.spec, ...stamp };
   }
   const parsed = parseDocument(doc);
   if (!parsed.ok) throw new Error(`fixture ${String(doc.type)} '${String(doc.name)}': ${JSON.stringify(parsed.violations)}`);

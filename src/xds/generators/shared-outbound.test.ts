@@ -55,7 +55,8 @@ const REFS: readonly (Doc[] | undefined)[] = [
 
 function randomMesh(pick: Pick): { docs: Doc[]; proxies: { name: string; client: ProxyClient }[] } {
   const docs: Doc[] = [{ type: 'Mesh', name: 'default', meshServices: { mode: pick(['Exclusive', 'Everywhere', 'ReachableBackends', 'Disabled']) } }];
-  docs.push({ type: 'LegacyVips', mesh: 'default', name: 'default', spec: { vips: pick([{}, { 'svc-a': '240.0.0.1' }, { 'svc-a': '240.0.0.1', 'svc-b': '240.0.0.2', client: '240.0.0.9' }]) } });
+  const legacy = pick<Record<string, string>>([{}, { 'svc-a': '240.0.0.1' }, { 'svc-a': '240.0.0.1', 'svc-b': '240.0.0.2', client: '240.0.0.9' }]);
+  for (const [service, vip] of Object.entries(legacy)) docs.push({ type: 'LegacyVip', mesh: 'default', name: service, spec: { service, vip } });
   docs.push(service('svc-a', '241.0.0.1', [[80, 'http'], [81, 'grpc']], { team: 'x' }), service('svc-b', '241.0.0.2', [[90, 'tcp']], pick([{}, { team: 'x' }])));
   docs.push(service('svc-c', pick(['241.0.0.3', undefined]), [[80, 'http']]));
   docs.push(dataplane('a-1', '10.0.0.1', 'svc-a', 80), dataplane('b-1', '10.0.0.2', 'svc-b', 90), dataplane('c-1', '10.0.0.3', 'svc-c', 80));
