@@ -59,6 +59,17 @@ export function readLegacyVip(spec: unknown): readonly [string, string] | undefi
   return r === undefined || r.heldUntil !== undefined ? undefined : [r.service, r.vip];
 }
 
+/**
+ * Whether a change of a LegacyVip record changes a VIP in use (what xDS and DNS read): a hold
+ * starting, changing or ending does not. An update that does not say what it replaced counts.
+ */
+export function legacyVipInUseChanged(e: { readonly op: string; readonly resource: { readonly spec: unknown }; readonly previous?: { readonly spec: unknown } }): boolean {
+  if (e.op === 'update' && e.previous === undefined) return true;
+  const before = e.op === 'create' ? undefined : readLegacyVip((e.previous ?? e.resource).spec);
+  const after = e.op === 'delete' ? undefined : readLegacyVip(e.resource.spec);
+  return before?.[0] !== after?.[0] || before?.[1] !== after?.[1];
+}
+
 /** The legacy VIPs of one mesh in use (`<service>` -> ip), sorted by service; empty when none. */
 export function legacyVipsOf(cache: Pick<ResourceCache, 'list'>, mesh: string): ReadonlyMap<string, string> {
   return legacyVipsIn(cache.list(LEGACY_VIP_TYPE, mesh));

@@ -11,8 +11,8 @@
  *   the proxies its top-level targetRef selects before or after the change, and, when every `to`
  *   entry names Mesh*Services, only those of them that reached one it may name (policy-reach.ts);
  *   a status change affects no one;
- * - a Mesh: every proxy of the mesh; a LegacyVip record of the mesh: every proxy of the mesh, unless
- *   the mesh is Exclusive (no legacy destinations);
+ * - a Mesh: every proxy of the mesh; a LegacyVip record whose VIP in use changes (a hold starting,
+ *   changing or ending does not): every proxy of the mesh, unless the mesh is Exclusive;
  * - a ZoneIngress: proxies that reach a MeshService synced from its zone (or a MeshMultiZoneService
  *   over one); a FlatEndpoints record: proxies that reach its MeshService (or an MMZS over it).
  * What each proxy reaches is what ProxyReachIndex remembers from its last generation. Nodes already
@@ -21,7 +21,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Resource } from '../core/resource.js';
 import { SERVICE_TAG } from '../core/well-known-labels.js';
-import { LEGACY_VIP_TYPE } from '../ipam/legacy-vip-records.js';
+import { LEGACY_VIP_TYPE, legacyVipInUseChanged } from '../ipam/legacy-vip-records.js';
 import { FLAT_ENDPOINTS_TYPE } from '../kds/flat-endpoints.js';
 import { type DataplaneSpec, inboundsOf } from '../resources/dataplane/types.js';
 import { type MeshServicesMode, meshServicesModeOf, type MeshSpec } from '../resources/mesh/types.js';
@@ -64,7 +64,7 @@ export class AffectedProxies {
       case 'Mesh':
         return this.reach.nodesOf(r.name);
       case LEGACY_VIP_TYPE:
-        return this.modeOf(r.mesh) === 'Exclusive' ? [] : this.reach.nodesOf(r.mesh);
+        return this.modeOf(r.mesh) === 'Exclusive' || !legacyVipInUseChanged(e) ? [] : this.reach.nodesOf(r.mesh);
       case 'Dataplane':
         return this.affectedByDataplane(r.mesh, r.name, versions as Resource<DataplaneSpec>[]);
       case 'MeshService':

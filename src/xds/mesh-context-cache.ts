@@ -21,7 +21,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Resource } from '../core/resource.js';
-import { LEGACY_VIP_TYPE, readLegacyVip } from '../ipam/legacy-vip-records.js';
+import { LEGACY_VIP_TYPE, legacyVipInUseChanged } from '../ipam/legacy-vip-records.js';
 import { POLICY_KINDS } from '../policies/policy-index.js';
 import type { StoreEvent, StoreListener } from '../store/store.js';
 import { MeshDataplanes } from './mesh-dataplanes.js';
@@ -53,12 +53,8 @@ export const ALL_MESHES = Symbol('all meshes');
 export function meshesChangedBy(e: StoreEvent): readonly string[] | typeof ALL_MESHES {
   const r = e.resource;
   if (!INPUT_KINDS.has(r.type)) return [];
-  if (r.type === LEGACY_VIP_TYPE) {
-    // Only a VIP in use is read: a hold starting (an update) or ending (a delete) changes nothing.
-    const before = e.op === 'create' ? undefined : readLegacyVip((e.previous ?? r).spec);
-    const after = e.op === 'delete' ? undefined : readLegacyVip(r.spec);
-    return e.op === 'update' && e.previous === undefined ? [r.mesh] : isDeepStrictEqual(before, after) ? [] : [r.mesh];
-  }
+  // Only a VIP in use is read: a hold starting (an update) or ending (a delete) changes nothing.
+  if (r.type === LEGACY_VIP_TYPE) return legacyVipInUseChanged(e) ? [r.mesh] : [];
   if (e.op === 'update' && e.previous !== undefined && isDeepStrictEqual(generationInputOf(e.previous), generationInputOf(r))) return [];
   if (r.type === 'ZoneIngress') return ALL_MESHES;
   return [r.type === 'Mesh' ? r.name : r.mesh];
