@@ -12,8 +12,9 @@ try {
   const mod = (await import(`./scenarios/${scenario}.js`)) as { runCase?: (p: unknown) => Promise<unknown> };
   if (typeof mod.runCase !== 'function') throw new Error(`scenario ${scenario} has no runCase`);
   const result = await mod.runCase(JSON.parse(params ?? '{}'));
-  process.stdout.write(`\n${JSON.stringify(result)}\n`);
-  process.exit(0);
+  // Exit only once the line is written: stdout to a pipe is asynchronous, and exiting at once cut
+  // results longer than the pipe's buffer (1,000 proxies' samples) short.
+  process.stdout.write(`\n${JSON.stringify(result)}\n`, () => process.exit(0));
 } catch (err) {
   process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
