@@ -12,7 +12,11 @@ export type StreamEvent =
   | { readonly kind: 'opened'; readonly streamId: number; readonly protocol: 'sotw' | 'delta' }
   | { readonly kind: 'closed'; readonly streamId: number }
   | { readonly kind: 'sent'; readonly streamId: number; readonly typeUrl: string; readonly version: string; readonly nonce: string }
-  | { readonly kind: 'ack'; readonly streamId: number; readonly typeUrl: string; readonly version: string }
+  /**
+   * `partial`: the ACK of one response of a split delta update whose other responses are not all
+   * ACKed yet (or one was NACKed); it is counted, but the version is not recorded as acknowledged.
+   */
+  | { readonly kind: 'ack'; readonly streamId: number; readonly typeUrl: string; readonly version: string; readonly partial?: true }
   | { readonly kind: 'nack'; readonly streamId: number; readonly typeUrl: string; readonly version: string; readonly message: string };
 
 /** The seam between the cache (what to send) and the ADS server (how to send it). */
@@ -114,7 +118,8 @@ export class SnapshotCache implements XdsConfigSource {
       Object.assign(type, { lastSentVersion: event.version, lastSentAt: now, responses: type.responses + 1 });
       status.totals.responses++;
     } else if (event.kind === 'ack') {
-      Object.assign(type, { lastAckedVersion: event.version, lastAckedAt: now, acks: type.acks + 1 });
+      type.acks++;
+      if (event.partial !== true) Object.assign(type, { lastAckedVersion: event.version, lastAckedAt: now });
       status.totals.acks++;
     } else {
       type.nacks++;

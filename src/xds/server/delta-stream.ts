@@ -7,6 +7,9 @@
  * An update larger than the size limit goes out as several responses (delta-chunks.ts), each with
  * its own nonce; the client ACKs or NACKs each. So a type has a queue of unanswered nonces, and a
  * request naming one of them is the ACK/NACK of that response (and supersedes the older ones).
+ * The responses of one update share its system version, and that version counts as ACKed (the
+ * node's status, hence the inspect API's `upToDate`) only once every one of them was ACKed: the
+ * ACK of the first alone says nothing about the rest, and a NACK of any is the NACK of the version.
  */
 import { resourceTypeInfo } from '../envoy/type-urls.js';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse } from './ads-messages.js';
@@ -21,12 +24,19 @@ const DELTA_FIX = "One resource is over the limit by itself; raise the client's 
 /** A client that never answers must not grow the queue without end; an answer to a dropped nonce is ignored. */
 const MAX_UNANSWERED = 256;
 
+/** The responses one update went out as: how many are still unanswered, and whether one was NACKed. */
+interface SentUpdate {
+  readonly version: string;
+  unanswered: number;
+  nacked: boolean;
+}
+
 interface DeltaTypeState {
   readonly subscription: DeltaSubscription;
   /** Whether any response of this type was sent on the stream. */
   sentAny: boolean;
-  /** Responses not yet ACKed or NACKed, oldest first: nonce and the system version they carried. */
-  readonly unanswered: { readonly nonce: string; readonly version: string }[];
+  /** Responses not yet ACKed or NACKed, oldest first: nonce and the update they are part of. */
+  readonly unanswered: { readonly nonce: string; readonly update: SentUpdate }[];
   /** What the client holds: name -> version (content hash). */
   readonly known: Map<string, string>;
   /** The type version `known` was last brought in line with; a push of the same version has nothing to send. */
@@ -60,13 +70,24 @@ export class DeltaStream {
       const response = state.unanswered[answered];
       if (response !== undefined) {
         state.unanswered.splice(0, answered + 1);
-        this.session.answered(typeUrl, request.error_detail, response.version, response.version);
+        this.answered(typeUrl, response.update, request);
       }
       state.subscription.update(subscribe, unsubscribe);
     }
     for (const name of state.known.keys()) if (!state.subscription.includes(name)) state.known.delete(name);
     state.syncedVersion = undefined;
     this.respond(typeUrl, state);
+  }
+
+  /**
+   * Reports the answer to one response of `update`. A response dropped unanswered (superseded, or
+   * over MAX_UNANSWERED) is never counted, so its update's version is never reported ACKed.
+   */
+  private answered(typeUrl: string, update: SentUpdate, request: DeltaDiscoveryRequest): void {
+    update.unanswered -= 1;
+    if (request.error_detail !== undefined) update.nacked = true;
+    const versionAcked = update.unanswered === 0 && !update.nacked;
+    this.session.answered(typeUrl, request.error_detail, update.version, update.version, versionAcked);
   }
 
   private respond(typeUrl: string, state: DeltaTypeState): void {
@@ -85,15 +106,16 @@ export class DeltaStream {
     const firstWildcard = !state.sentAny && sub.wildcard;
     if (changed.length === 0 && removed.length === 0 && !firstWildcard) return;
     const resources = changed.map((e) => ({ name: e.name, version: e.hash, resource: e.any }));
-    const limit = this.session.maxResponseBytes;
-    for (const chunk of splitDeltaUpdate({ systemVersion: version, typeUrl, resources, removed }, limit)) {
+    const chunks = splitDeltaUpdate({ systemVersion: version, typeUrl, resources, removed }, this.session.maxResponseBytes);
+    const update: SentUpdate = { version, unanswered: chunks.length, nacked: false };
+    for (const chunk of chunks) {
       const nonce = this.session.nextNonce();
       const response: DeltaDiscoveryResponse = { system_version_info: version, resources: chunk.resources, type_url: typeUrl, removed_resources: chunk.removed, nonce };
       const bytes = deltaResponseSize(response);
       this.session.checkSize(typeUrl, bytes, DELTA_FIX);
       this.send(response);
       state.sentAny = true;
-      state.unanswered.push({ nonce, version });
+      state.unanswered.push({ nonce, update });
       if (state.unanswered.length > MAX_UNANSWERED) state.unanswered.shift();
       for (const r of chunk.resources) state.known.set(r.name, r.version);
       for (const name of chunk.removed) state.known.delete(name);

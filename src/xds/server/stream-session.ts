@@ -158,16 +158,17 @@ export class StreamSession {
 
   /**
    * A request answered a response of the type: with error_detail it is a NACK of `sentVersion`,
-   * otherwise an ACK of `ackedVersion`.
+   * otherwise an ACK of `ackedVersion`. `versionAcked` false: the ACK of one response of a split
+   * update whose other responses are unanswered or NACKed; counted, but the version is not ACKed.
    */
-  answered(typeUrl: string, error: RpcStatus | undefined, sentVersion: string, ackedVersion: string): void {
+  answered(typeUrl: string, error: RpcStatus | undefined, sentVersion: string, ackedVersion: string, versionAcked = true): void {
     if (error !== undefined) this.nacked(typeUrl, sentVersion, error.message ?? `code ${error.code ?? '?'} without message`);
-    else this.acked(typeUrl, ackedVersion);
+    else this.acked(typeUrl, ackedVersion, versionAcked);
   }
 
-  private acked(typeUrl: string, version: string): void {
+  private acked(typeUrl: string, version: string, versionAcked: boolean): void {
     if (this.node === undefined) return;
-    this.deps.source.report(this.node, { kind: 'ack', streamId: this.streamId, typeUrl, version });
+    this.deps.source.report(this.node, { kind: 'ack', streamId: this.streamId, typeUrl, version, ...(versionAcked ? {} : { partial: true as const }) });
     this.deps.metrics.ack(typeUrl);
     this.deps.logger.debug({ nodeId: this.node, type: typeLabel(typeUrl), version }, 'xds ack');
   }
