@@ -48,7 +48,7 @@ async function startLegacy(store: ResourceStore, clock: ManualClock, config: Leg
 async function record(store: ResourceStore, mesh = 'default'): Promise<{ spec: unknown; version: string } | undefined> {
   const records = (await store.list({ type: LEGACY_VIP_TYPE, mesh })).items as Resource[];
   if (records.length === 0) return undefined;
-  for (const r of records) assert.equal(r.name, (r.spec as LegacyVipSpec).service, 'one record per service, named after it');
+  for (const r of records) assert.equal(r.name, (r.spec as LegacyVipSpec).vip, 'one record per address, named after it');
   const specs = records.map((r) => readLegacyVipRecord(r.spec)).filter((r): r is LegacyVipSpec => r !== undefined);
   return { spec: legacyVipsSpecFrom(specs), version: records.map((r) => `${r.name}@${r.version}`).sort().join(',') };
 }

@@ -16,6 +16,10 @@
  * came or went (LegacyVipBook), and only the records of those services (and of holds that end)
  * are written: a new service in a mesh of thousands is one small create, never a mesh-wide rewrite.
  *
+ * Records are named by address, so the store refuses a second holder of one address: a create
+ * refused (a previous leader's write this instance's cache has not seen) rebuilds the mesh from the
+ * store and tries again, and a leadership term's first pass reads the store rather than the cache.
+ *
  * Upgrade: a store written by an older version holds one `LegacyVips` record per mesh. The first
  * pass over such a mesh writes its VIPs and holds as per-service records, then deletes the old
  * record; a crash in between only repeats the same writes on the next start.
@@ -23,9 +27,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { ResourceConflictError, ResourceNotFoundError } from '../core/errors.js';
+import { ResourceAlreadyExistsError, ResourceConflictError, ResourceNotFoundError } from '../core/errors.js';
 import type { Resource } from '../core/resource.js';
-import { LEGACY_VIP_TYPE, legacyVipKey, legacyVipRecordsOf, legacyVipsOf, legacyVipsSpecFrom, readLegacyVipRecord, storedLegacyVips } from '../ipam/legacy-vip-records.js';
+import { LEGACY_VIP_TYPE, type LegacyVipSpec, legacyVipKey, legacyVipRecordsOf, legacyVipsOf, legacyVipsSpecFrom, readLegacyVipRecord, storedLegacyVips } from '../ipam/legacy-vip-records.js';
 import { DEFAULT_LEGACY_VIP_CIDR, LEGACY_VIPS_TYPE, nextLegacyVips, type LegacyVipsResult } from '../ipam/legacy-vips.js';
 import { LegacyVipBook } from '../ipam/legacy-vip-book.js';
 import { type VipMetrics, vipMetrics } from '../ipam/vip-metrics.js';
@@ -164,60 +168,100 @@ export class LegacyVipAllocator implements Controller {
     this.cameOrWent.delete(mesh);
     const deleted = this.deletedRecords.get(mesh) ?? new Set<string>();
     this.deletedRecords.delete(mesh);
-    const old = cache.get({ type: LEGACY_VIPS_TYPE, mesh, name: mesh });
     let book = this.books.get(mesh);
     // A record of ours deleted by someone else: the book no longer says what is stored.
-    if (book !== undefined && [...deleted].some((s) => book?.recordOf(s) !== undefined && cache.get(legacyVipKey(mesh, s)) === undefined)) book = undefined;
-    let result: Omit<LegacyVipsResult, 'spec'>;
-    let touched: Iterable<string>;
-    let strays: Resource[] = [];
-    if (book !== undefined && old === undefined) {
-      const next = book.next(services, now, cameOrWent);
-      result = next;
-      touched = next.touched;
-    } else {
-      // First pass, a failed write, or an old per-mesh record to convert: start from what is stored.
-      const { stored, strays: unreadable } = storedLegacyVips(old?.spec, cache.list(LEGACY_VIP_TYPE, mesh));
-      strays = unreadable;
-      const full = nextLegacyVips({ current: legacyVipsSpecFrom(stored.values()), services, now, ...options });
-      result = full;
-      book = new LegacyVipBook(full.spec, options, full.exhausted);
-      touched = [...new Set([...stored.keys(), ...legacyVipRecordsOf(full.spec).keys()])].sort();
+    if (book !== undefined && [...deleted].some((s) => isGone(book?.recordOf(s)?.vip))) book = undefined;
+    if (book !== undefined && cache.get({ type: LEGACY_VIPS_TYPE, mesh, name: mesh }) !== undefined) book = undefined;
+    let ok = false;
+    let result: Omit<LegacyVipsResult, 'spec'> = { exhausted: [], allocated: 0, nextHoldExpiry: undefined };
+    // A write refused because another instance (a previous leader) holds the address: rebuild from the store, again.
+    for (let attempt = 0; attempt < 3 && !ok; attempt++) {
+      let touched: Iterable<string>;
+      let strays: Resource[] = [];
+      let records: readonly Resource[];
+      let old: Resource | undefined;
+      if (book !== undefined) {
+        const next = book.next(services, now, cameOrWent);
+        result = next;
+        touched = next.touched;
+        records = cache.list(LEGACY_VIP_TYPE, mesh);
+      } else {
+        // A term's first pass, a failed write, or an old per-mesh record to convert: start from
+        // what the store holds (the cache may lag behind a previous leader's last writes).
+        const read = await this.readStore(mesh);
+        if (read === undefined) break;
+        ({ records, old } = read);
+        const { stored, strays: unreadable } = storedLegacyVips(old?.spec, records);
+        strays = unreadable;
+        const full = nextLegacyVips({ current: legacyVipsSpecFrom(stored.values()), services, now, ...options });
+        result = full;
+        book = new LegacyVipBook(full.spec, options, full.exhausted);
+        touched = [...new Set([...stored.keys(), ...legacyVipRecordsOf(full.spec).keys()])].sort();
+      }
+      ok = await this.write(mesh, book, touched, records, strays, old);
+      if (!ok) book = undefined;
     }
     if (result.allocated > 0) this.metrics.allocations.inc({ cidr: this.cidr }, result.allocated);
     this.noteExhausted(mesh, result.exhausted, result.error);
-    const ok = await this.write(mesh, book, touched, [...strays, ...(old ? [old] : [])]);
-    if (ok) this.books.set(mesh, book);
+    if (ok && book !== undefined) this.books.set(mesh, book);
     else this.books.delete(mesh);
     const deadline = ok ? result.nextHoldExpiry?.getTime() : now.getTime() + RETRY_MS;
     if (deadline === undefined) this.deadlines.delete(mesh);
     else this.deadlines.set(mesh, deadline);
+
+    function isGone(vip: string | undefined): boolean {
+      return vip !== undefined && cache.get(legacyVipKey(mesh, vip)) === undefined;
+    }
+  }
+
+  /** A mesh's LegacyVip records and old per-mesh record as the store has them now; undefined when it cannot be read. */
+  private async readStore(mesh: string): Promise<{ records: Resource[]; old: Resource | undefined } | undefined> {
+    const { store, logger } = this.deps;
+    try {
+      const records: Resource[] = [];
+      for (let offset: number | undefined = 0; offset !== undefined; ) {
+        const page = await store.list({ type: LEGACY_VIP_TYPE, mesh, offset });
+        records.push(...page.items);
+        offset = page.nextOffset;
+      }
+      return { records, old: await store.get({ type: LEGACY_VIPS_TYPE, mesh, name: mesh }) };
+    } catch (err) {
+      logger.error({ err, mesh }, 'could not read the legacy VIPs of a mesh; retrying shortly');
+      return undefined;
+    }
   }
 
   /**
-   * Brings the record of each touched service in line with the book (create, update, delete, or
-   * nothing when it already says the same), then deletes `obsolete` records (an old per-mesh
-   * record once converted, unreadable ones). False when a write failed.
+   * Brings the records of each touched service in line with the book: first deletes its records at
+   * other addresses (and `strays`: unreadable records, a service's second record), then creates or
+   * updates the one it should have, then deletes `old` (the per-mesh record, once converted).
+   * `records` are the mesh's records as known. False when a write failed: a create refused means
+   * another instance holds the address.
    */
-  private async write(mesh: string, book: LegacyVipBook, touched: Iterable<string>, obsolete: readonly Resource[]): Promise<boolean> {
-    const { store, cache, logger } = this.deps;
+  private async write(mesh: string, book: LegacyVipBook, touched: Iterable<string>, records: readonly Resource[], strays: readonly Resource[], old: Resource | undefined): Promise<boolean> {
+    const { store, logger } = this.deps;
+    const wanted = new Map<string, LegacyVipSpec | undefined>();
+    for (const service of touched) wanted.set(service, book.recordOf(service));
+    const have = new Map<string, Resource>();
     try {
-      for (const service of touched) {
-        const want = book.recordOf(service);
-        const key = legacyVipKey(mesh, service);
-        const have = cache.get(key);
-        if (want === undefined) {
-          if (have) await store.delete(have, { version: have.version });
-        } else if (!have) {
-          await store.create({ ...key, labels: {}, spec: want });
-        } else if (!isDeepStrictEqual(have.spec, want)) {
-          await store.update({ ...key, labels: have.labels, spec: want, version: have.version });
-        }
+      for (const r of strays) await store.delete(r, { version: r.version });
+      const gone = new Set(strays.map((r) => r.name));
+      for (const r of records) {
+        const service = readLegacyVipRecord(r.spec)?.service;
+        if (service === undefined || !wanted.has(service) || gone.has(r.name)) continue;
+        if (wanted.get(service)?.vip === r.name) have.set(service, r);
+        else await store.delete(r, { version: r.version });
       }
-      for (const r of obsolete) await store.delete(r, { version: r.version });
+      for (const [service, want] of wanted) {
+        if (want === undefined) continue;
+        const current = have.get(service);
+        if (current === undefined) await store.create({ ...legacyVipKey(mesh, want.vip), labels: {}, spec: want });
+        else if (!isDeepStrictEqual(current.spec, want)) await store.update({ ...legacyVipKey(mesh, want.vip), labels: current.labels, spec: want, version: current.version });
+      }
+      if (old !== undefined) await store.delete(old, { version: old.version });
       return true;
     } catch (err) {
-      if (!(err instanceof ResourceConflictError || err instanceof ResourceNotFoundError)) {
+      if (!(err instanceof ResourceConflictError || err instanceof ResourceNotFoundError || err instanceof ResourceAlreadyExistsError)) {
         logger.error({ err, mesh }, 'could not store the legacy VIPs of a mesh; retrying shortly (is LegacyVip in the cache?)');
       }
       return false;

@@ -44,7 +44,8 @@ async function start(store: ResourceStore, clock: ManualClock) {
 
 async function records(store: ResourceStore): Promise<[string, unknown][]> {
   const items = (await store.list({ type: LEGACY_VIP_TYPE, mesh: 'default' })).items as Resource[];
-  return items.map((r) => [r.name, r.spec] as [string, unknown]).sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const r of items) assert.equal(r.name, (r.spec as { vip: string }).vip, 'a record is named after its address');
+  return items.map((r) => [(r.spec as { service: string }).service, r.spec] as [string, unknown]).sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 const CONVERTED: [string, unknown][] = [
@@ -68,7 +69,7 @@ describe('LegacyVipAllocator upgrade from one LegacyVips record per mesh', () =>
         try {
           await store.create(dp('a', ['backend', 'web']));
           await store.create({ type: LEGACY_VIPS_TYPE, mesh: 'default', name: 'default', labels: {}, spec: OLD });
-          if (halfDone) await store.create({ type: LEGACY_VIP_TYPE, mesh: 'default', name: 'web', labels: {}, spec: { service: 'web', vip: '240.0.0.2' } });
+          if (halfDone) await store.create({ type: LEGACY_VIP_TYPE, mesh: 'default', name: '240.0.0.2', labels: {}, spec: { service: 'web', vip: '240.0.0.2' } });
           const first = await start(store, clock);
           assert.deepEqual(await records(store), CONVERTED);
           assert.equal(await store.get({ type: LEGACY_VIPS_TYPE, mesh: 'default', name: 'default' }), undefined);
@@ -96,16 +97,16 @@ describe('LegacyVipAllocator upgrade from one LegacyVips record per mesh', () =>
     cp.events.length = 0;
     await store.create(dp('new', ['svc-new']));
     await cp.runner.settle();
-    assert.deepEqual(cp.events.map((e) => [e.op, e.resource.name]), [['create', 'svc-new']]);
+    assert.deepEqual(cp.events.map((e) => [e.op, e.resource.name]), [['create', '240.0.0.200']]);
     cp.events.length = 0;
     // Services are allocated in text order: svc-0, svc-1, svc-10, svc-100, ... svc-7 is the 167th.
     await store.delete({ type: 'Dataplane', mesh: 'default', name: 'dp-7' });
     await cp.runner.settle();
-    assert.deepEqual(cp.events.map((e) => [e.op, e.resource.name, e.resource.spec]), [['update', 'svc-7', { service: 'svc-7', vip: '240.0.0.167', releasedAt: '2026-01-01T00:00:00.000Z', heldUntil: '2026-01-01T01:00:00.000Z' }]]);
+    assert.deepEqual(cp.events.map((e) => [e.op, e.resource.name, e.resource.spec]), [['update', '240.0.0.167', { service: 'svc-7', vip: '240.0.0.167', releasedAt: '2026-01-01T00:00:00.000Z', heldUntil: '2026-01-01T01:00:00.000Z' }]]);
     cp.events.length = 0;
     clock.advance(60 * 60 * 1000);
     await cp.runner.settle();
-    assert.deepEqual(cp.events.map((e) => [e.op, e.resource.name]), [['delete', 'svc-7']]);
+    assert.deepEqual(cp.events.map((e) => [e.op, e.resource.name]), [['delete', '240.0.0.167']]);
     await cp.stop();
   });
 });

@@ -5,15 +5,17 @@
  *
  * A record's spec is `{ service, vip }` while a Dataplane carries the service, and
  * `{ service, vip, releasedAt, heldUntil }` while its address is on hold after release; it is
- * deleted when the hold ends. Its name is the service value itself when that is a valid tag value
- * (letters, digits, `.`, `-`, `_`, `:`), else a `%XX` escaping of it; readers take the service from
- * the spec. The pure allocation (`nextLegacyVips`) still works on the per-mesh shape
+ * deleted when the hold ends. Its name is the address itself (canonical form), so the store refuses
+ * a second record holding one address (two leaders during a handoff cannot hand it out twice);
+ * readers take the service from the spec. Should a service still end up with two in-use records
+ * (two leaders picked different addresses), everyone reads the lowest address and the allocator
+ * deletes the other. The pure allocation (`nextLegacyVips`) still works on the per-mesh shape
  * (`LegacyVipsSpec`); `legacyVipRecordsOf` and `legacyVipsSpecFrom` convert between the two.
  */
 import type { ResourceCache } from '../controllers/resource-cache.js';
 import type { Resource, ResourceKey } from '../core/resource.js';
-import { canonicalIp } from './ip-range.js';
-import { type LegacyHold, type LegacyVipsSpec, readLegacyVipsSpec } from './legacy-vips.js';
+import { canonicalIp, parseIp } from './ip-range.js';
+import { LEGACY_VIPS_TYPE, type LegacyHold, type LegacyVipsSpec, readLegacyVipsSpec } from './legacy-vips.js';
 
 export const LEGACY_VIP_TYPE = 'LegacyVip';
 
@@ -25,22 +27,18 @@ export interface LegacyVipSpec {
   readonly heldUntil?: string;
 }
 
-const PLAIN = /^[A-Za-z0-9._:-]+$/;
-
-/** The record name of a service value: the value when it is a plain tag value, escaped otherwise (injective). */
-export function legacyVipName(service: string): string {
-  if (PLAIN.test(service)) return service;
-  const bytes = Buffer.from(service, 'utf8');
-  let out = '';
-  for (const b of bytes) {
-    const c = String.fromCharCode(b);
-    out += b < 0x80 && /[A-Za-z0-9._:-]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out === '' ? '%' : out;
+/** The key of the record holding an address (given in canonical form). */
+export function legacyVipKey(mesh: string, vip: string): ResourceKey {
+  return { type: LEGACY_VIP_TYPE, mesh, name: vip };
 }
 
-export function legacyVipKey(mesh: string, service: string): ResourceKey {
-  return { type: LEGACY_VIP_TYPE, mesh, name: legacyVipName(service) };
+/** Orders addresses by value (IPv4 before IPv6), the order "lowest address" means here. */
+export function compareVips(a: string, b: string): number {
+  const x = parseIp(a);
+  const y = parseIp(b);
+  if (x === undefined || y === undefined) return a < b ? -1 : a > b ? 1 : 0;
+  if (x.family !== y.family) return x.family - y.family;
+  return x.value < y.value ? -1 : x.value > y.value ? 1 : 0;
 }
 
 /** A stored spec made safe to use (canonical address, both hold fields or neither); undefined when unusable. */
@@ -71,18 +69,25 @@ export function legacyVipInUseChanged(e: { readonly op: string; readonly resourc
 }
 
 /** The legacy VIPs of one mesh in use (`<service>` -> ip), sorted by service; empty when none. */
-export function legacyVipsOf(cache: Pick<ResourceCache, 'list'>, mesh: string): ReadonlyMap<string, string> {
-  return legacyVipsIn(cache.list(LEGACY_VIP_TYPE, mesh));
+export function legacyVipsOf(cache: Pick<ResourceCache, 'list' | 'get'>, mesh: string): ReadonlyMap<string, string> {
+  return legacyVipsIn(cache.list(LEGACY_VIP_TYPE, mesh), cache.get({ type: LEGACY_VIPS_TYPE, mesh, name: mesh })?.spec);
 }
 
-/** The in-use `<service>` -> ip of some LegacyVip records, sorted by service. */
-export function legacyVipsIn(records: Iterable<{ readonly spec: unknown }>): Map<string, string> {
-  const pairs: (readonly [string, string])[] = [];
+/**
+ * The in-use `<service>` -> ip of some LegacyVip records, sorted by service; a service with several
+ * in-use records reads its lowest address. `oldSpec` is the mesh's old per-mesh `LegacyVips`
+ * record while it exists (not converted yet): its services the records do not name read from it.
+ */
+export function legacyVipsIn(records: Iterable<{ readonly spec: unknown }>, oldSpec?: unknown): Map<string, string> {
+  const best = new Map<string, string>();
   for (const r of records) {
     const pair = readLegacyVip(r.spec);
-    if (pair) pairs.push(pair);
+    if (pair === undefined) continue;
+    const had = best.get(pair[0]);
+    if (had === undefined || compareVips(pair[1], had) < 0) best.set(pair[0], pair[1]);
   }
-  return new Map(pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+  if (oldSpec !== undefined) for (const [service, vip] of Object.entries(readLegacyVipsSpec(oldSpec).vips)) if (!best.has(service)) best.set(service, vip);
+  return new Map([...best].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
 }
 
 /**
@@ -113,15 +118,27 @@ export function legacyVipsSpecFrom(records: Iterable<LegacyVipSpec>): LegacyVips
 
 /**
  * What a mesh has stored: its per-service records, over the entries of an old per-mesh record
- * (`oldSpec`, being converted); `strays` are records unreadable or not named after their service.
+ * (`oldSpec`, being converted). One record per service counts: in use before on hold, then the
+ * lowest address; `strays` are the others, and records unreadable or not named after their address.
  */
 export function storedLegacyVips(oldSpec: unknown, records: readonly Resource[]): { stored: Map<string, LegacyVipSpec>; strays: Resource[] } {
-  const stored = new Map<string, LegacyVipSpec>(oldSpec === undefined ? [] : legacyVipRecordsOf(readLegacyVipsSpec(oldSpec)));
+  const fromRecords = new Map<string, { spec: LegacyVipSpec; record: Resource }>();
   const strays: Resource[] = [];
+  const rank = (s: LegacyVipSpec): number => (s.heldUntil === undefined ? 0 : 1);
   for (const r of records) {
     const spec = readLegacyVipRecord(r.spec);
-    if (spec === undefined || legacyVipName(spec.service) !== r.name) strays.push(r);
-    else stored.set(spec.service, spec);
+    if (spec === undefined || spec.vip !== r.name) {
+      strays.push(r);
+      continue;
+    }
+    const had = fromRecords.get(spec.service);
+    if (had === undefined) fromRecords.set(spec.service, { spec, record: r });
+    else if (rank(spec) < rank(had.spec) || (rank(spec) === rank(had.spec) && compareVips(spec.vip, had.spec.vip) < 0)) {
+      strays.push(had.record);
+      fromRecords.set(spec.service, { spec, record: r });
+    } else strays.push(r);
   }
+  const stored = new Map<string, LegacyVipSpec>(oldSpec === undefined ? [] : legacyVipRecordsOf(readLegacyVipsSpec(oldSpec)));
+  for (const [service, { spec }] of fromRecords) stored.set(service, spec);
   return { stored, strays };
 }

@@ -58,7 +58,7 @@ function legacyVips(resources: readonly Resource[], mesh: string, now: Date): { 
   if (services.size === 0) return { records: [], made: false };
   const spec = nextLegacyVips({ current: undefined, services, now, cidr: DEFAULT_LEGACY_VIP_CIDR, exclude: MESH_SERVICE_FAMILY }).spec;
   const time = now.toISOString();
-  const records = [...legacyVipRecordsOf(spec).values()].map((r) => ({ ...legacyVipKey(mesh, r.service), labels: {}, spec: r, creationTime: time, modificationTime: time, version: 1 }));
+  const records = [...legacyVipRecordsOf(spec).values()].map((r) => ({ ...legacyVipKey(mesh, r.vip), labels: {}, spec: r, creationTime: time, modificationTime: time, version: 1 }));
   return { records, made: true };
 }
 

@@ -20,7 +20,7 @@ const HOLD = { releasedAt: '2026-01-01T00:00:00.000Z', heldUntil: '2026-01-01T01
 async function everywhereMesh(): Promise<Harness> {
   let yaml = 'type: Mesh\nname: default\nmeshServices:\n  mode: Everywhere\n';
   for (let i = 0; i < 2; i++) yaml += dataplaneYaml(`client-${i}`, `10.0.1.${i}`, `client-${i}`);
-  yaml += `---\ntype: LegacyVip\nmesh: default\nname: backend\nspec:\n  service: backend\n  vip: 240.0.0.5\n`;
+  yaml += `---\ntype: LegacyVip\nmesh: default\nname: 240.0.0.5\nspec:\n  service: backend\n  vip: 240.0.0.5\n`;
   const h = await harness(yaml);
   running.push(h);
   connect(h, ...CLIENTS);
@@ -29,7 +29,7 @@ async function everywhereMesh(): Promise<Harness> {
 }
 
 async function rewrite(h: Harness, spec: Record<string, unknown>): Promise<void> {
-  const current = h.cache.get(legacyVipKey('default', 'backend')) as Resource;
+  const current = h.cache.get(legacyVipKey('default', '240.0.0.5')) as Resource;
   await h.store.update({ ...current, spec });
   h.sync.flush();
 }
@@ -41,7 +41,7 @@ describe('ProxySync and LegacyVip records', () => {
     assert.deepEqual(h.regenerated(), CLIENTS);
     await rewrite(h, { service: 'backend', vip: '240.0.0.5', ...HOLD, heldUntil: '2026-01-01T02:00:00.000Z' });
     assert.deepEqual(h.regenerated(), []);
-    await h.store.delete(legacyVipKey('default', 'backend'));
+    await h.store.delete(legacyVipKey('default', '240.0.0.5'));
     h.sync.flush();
     assert.deepEqual(h.regenerated(), []);
   });
