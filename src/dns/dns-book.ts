@@ -8,8 +8,9 @@
 import type { ResourceCache } from '../controllers/resource-cache.js';
 import { keyString, type Resource } from '../core/resource.js';
 import { LEGACY_VIP_TYPE } from '../ipam/legacy-vip-records.js';
+import { LEGACY_VIPS_TYPE } from '../ipam/legacy-vips.js';
 import type { StoreEvent } from '../store/store.js';
-import { answersLegacyNames, type Claim, claimsOfLegacyVip, claimsOfService, type DnsRecord, type DnsTable, type HostnameClash, normaliseName } from './records.js';
+import { answersLegacyNames, type Claim, claimsOfLegacyVip, claimsOfOldLegacyVips, claimsOfService, type DnsRecord, type DnsTable, type HostnameClash, normaliseName } from './records.js';
 
 const SERVICE_KINDS = ['MeshService', 'MeshMultiZoneService'];
 
@@ -28,13 +29,14 @@ export class DnsBook implements DnsTable {
   constructor(private readonly cache: ResourceCache) {
     for (const kind of SERVICE_KINDS) for (const r of cache.list(kind)) this.claim(ownerOf(r), claimsOfService(r));
     for (const r of cache.list(LEGACY_VIP_TYPE)) this.claimLegacy(r);
+    for (const r of cache.list(LEGACY_VIPS_TYPE)) this.claimOldLegacy(r.mesh);
   }
 
   /** Notes a change for the next refresh. */
   touch(e: StoreEvent): void {
     const r = e.resource;
     if (SERVICE_KINDS.includes(r.type)) this.pendingServices.set(keyString(r), { type: r.type, mesh: r.mesh, name: r.name });
-    else if (r.type === LEGACY_VIP_TYPE) this.pendingLegacy.set(keyString(r), r);
+    else if (r.type === LEGACY_VIP_TYPE || r.type === LEGACY_VIPS_TYPE) this.pendingLegacy.set(keyString(r), r);
     else if (r.type === 'Mesh') this.pendingMeshes.add(r.name);
   }
 
@@ -46,11 +48,14 @@ export class DnsBook implements DnsTable {
       this.claim(`${key}#`, r ? claimsOfService(r) : []);
     }
     for (const mesh of this.pendingMeshes) for (const r of this.cache.list(LEGACY_VIP_TYPE, mesh)) this.pendingLegacy.set(keyString(r), r);
+    const oldMeshes = new Set<string>(this.pendingMeshes);
     for (const [key, k] of this.pendingLegacy) {
       const r = this.cache.get(k);
       if (r) this.claimLegacy(r);
       else this.claim(`${key}#`, []);
+      oldMeshes.add(k.mesh);
     }
+    for (const mesh of oldMeshes) this.claimOldLegacy(mesh);
     this.pendingServices.clear();
     this.pendingLegacy.clear();
     this.pendingMeshes.clear();
@@ -96,7 +101,17 @@ export class DnsBook implements DnsTable {
   }
 
   /** The `<service>.mesh` names of one LegacyVip record: none while held or in an Exclusive mesh. */
+  /** The names of a mesh's old per-mesh record (while it exists) that no LegacyVip record took over. */
+  private claimOldLegacy(meshName: string): void {
+    const key = { type: LEGACY_VIPS_TYPE, mesh: meshName, name: meshName };
+    const old = this.cache.get(key);
+    const mesh = this.cache.get({ type: 'Mesh', mesh: '', name: meshName });
+    const answers = old !== undefined && mesh !== undefined && answersLegacyNames(mesh);
+    this.claim(`${keyString(key)}#`, answers ? claimsOfOldLegacyVips(old, this.cache.list(LEGACY_VIP_TYPE, meshName)) : []);
+  }
+
   private claimLegacy(r: Resource): void {
+    if (r.type === LEGACY_VIPS_TYPE) return;
     const mesh = this.cache.get({ type: 'Mesh', mesh: '', name: r.mesh });
     this.claim(ownerOf(r), mesh !== undefined && answersLegacyNames(mesh) ? claimsOfLegacyVip(r) : []);
   }

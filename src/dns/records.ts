@@ -17,11 +17,12 @@ import type { ResourceCache } from '../controllers/resource-cache.js';
 import { describeKey, keyString, type Resource } from '../core/resource.js';
 import { ipFamily } from '../ipam/ip-range.js';
 import { LEGACY_VIP_TYPE, readLegacyVip } from '../ipam/legacy-vip-records.js';
+import { LEGACY_VIPS_TYPE, readLegacyVips } from '../ipam/legacy-vips.js';
 import { type MeshSpec, meshServicesModeOf } from '../resources/mesh/types.js';
 import type { StoreEvent } from '../store/store.js';
 
 /** What the cache must hold for the table to be complete. */
-export const DNS_SOURCE_TYPES: readonly string[] = ['MeshService', 'MeshMultiZoneService', 'Mesh', LEGACY_VIP_TYPE];
+export const DNS_SOURCE_TYPES: readonly string[] = ['MeshService', 'MeshMultiZoneService', 'Mesh', LEGACY_VIP_TYPE, LEGACY_VIPS_TYPE];
 const SERVICE_KINDS = ['MeshService', 'MeshMultiZoneService'];
 
 export interface DnsRecord {
@@ -91,6 +92,7 @@ export function affectsDns(e: StoreEvent): boolean {
   if (e.op !== 'update' || !before || before.creationTime !== e.resource.creationTime) return true;
   if (e.resource.type === 'Mesh') return meshServicesModeOf(before.spec as MeshSpec) !== meshServicesModeOf(e.resource.spec as MeshSpec);
   // A hold starting or ending on a released address changes no name.
+  if (e.resource.type === LEGACY_VIPS_TYPE) return true;
   if (e.resource.type === LEGACY_VIP_TYPE) return !isDeepStrictEqual(readLegacyVip(before.spec), readLegacyVip(e.resource.spec));
   const view = (r: Resource) => {
     const status = r.status as { vips?: readonly { ip?: unknown }[]; addresses?: readonly { hostname?: unknown }[] } | undefined;
@@ -119,7 +121,20 @@ function legacyClaims(cache: ResourceCache): Claim[] {
   return cache
     .list('Mesh')
     .filter(answersLegacyNames)
-    .flatMap((mesh) => cache.list(LEGACY_VIP_TYPE, mesh.name).flatMap(claimsOfLegacyVip));
+    .flatMap((mesh) => {
+      const records = cache.list(LEGACY_VIP_TYPE, mesh.name);
+      const old = cache.get({ type: LEGACY_VIPS_TYPE, mesh: mesh.name, name: mesh.name });
+      return [...records.flatMap(claimsOfLegacyVip), ...(old ? claimsOfOldLegacyVips(old, records) : [])];
+    });
+}
+
+/**
+ * The names of an old per-mesh `LegacyVips` record not converted yet (a follower, or the leader
+ * before its allocator's first pass): its services in use that no in-use LegacyVip record names.
+ */
+export function claimsOfOldLegacyVips(old: Resource, records: readonly Resource[]): Claim[] {
+  const converted = new Set(records.flatMap((r) => readLegacyVip(r.spec)?.[0] ?? []));
+  return readLegacyVips(old.spec).flatMap(([service, ip]) => (converted.has(service) ? [] : claimsOfLegacyService(old, service, ip)));
 }
 
 /** The names of one LegacyVip record while its service is in use; none while its address is held. */

@@ -22,6 +22,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Resource } from '../core/resource.js';
 import { SERVICE_TAG } from '../core/well-known-labels.js';
 import { LEGACY_VIP_TYPE, legacyVipInUseChanged } from '../ipam/legacy-vip-records.js';
+import { LEGACY_VIPS_TYPE } from '../ipam/legacy-vips.js';
 import { FLAT_ENDPOINTS_TYPE } from '../kds/flat-endpoints.js';
 import { type DataplaneSpec, inboundsOf } from '../resources/dataplane/types.js';
 import { type MeshServicesMode, meshServicesModeOf, type MeshSpec } from '../resources/mesh/types.js';
@@ -65,6 +66,8 @@ export class AffectedProxies {
         return this.reach.nodesOf(r.name);
       case LEGACY_VIP_TYPE:
         return this.modeOf(r.mesh) === 'Exclusive' || !legacyVipInUseChanged(e) ? [] : this.reach.nodesOf(r.mesh);
+      case LEGACY_VIPS_TYPE:
+        return this.modeOf(r.mesh) === 'Exclusive' ? [] : this.reach.nodesOf(r.mesh);
       case 'Dataplane':
         return this.affectedByDataplane(r.mesh, r.name, versions as Resource<DataplaneSpec>[]);
       case 'MeshService':

@@ -22,6 +22,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Resource } from '../core/resource.js';
 import { LEGACY_VIP_TYPE, legacyVipInUseChanged } from '../ipam/legacy-vip-records.js';
+import { LEGACY_VIPS_TYPE } from '../ipam/legacy-vips.js';
 import { POLICY_KINDS } from '../policies/policy-index.js';
 import type { StoreEvent, StoreListener } from '../store/store.js';
 import { MeshDataplanes } from './mesh-dataplanes.js';
@@ -55,6 +56,7 @@ export function meshesChangedBy(e: StoreEvent): readonly string[] | typeof ALL_M
   if (!INPUT_KINDS.has(r.type)) return [];
   // Only a VIP in use is read: a hold starting (an update) or ending (a delete) changes nothing.
   if (r.type === LEGACY_VIP_TYPE) return legacyVipInUseChanged(e) ? [r.mesh] : [];
+  if (r.type === LEGACY_VIPS_TYPE) return [r.mesh];
   if (e.op === 'update' && e.previous !== undefined && isDeepStrictEqual(generationInputOf(e.previous), generationInputOf(r))) return [];
   if (r.type === 'ZoneIngress') return ALL_MESHES;
   return [r.type === 'Mesh' ? r.name : r.mesh];

@@ -6,6 +6,7 @@
  */
 import type { Resource, ResourceKey } from '../core/resource.js';
 import { LEGACY_VIP_TYPE, legacyVipsIn } from '../ipam/legacy-vip-records.js';
+import { LEGACY_VIPS_TYPE } from '../ipam/legacy-vips.js';
 import { FLAT_ENDPOINTS_TYPE, type FlatEndpointsResource } from '../kds/flat-endpoints.js';
 import type { DataplaneSpec } from '../resources/dataplane/types.js';
 import { type MeshServicesMode, type MeshSpec, meshServicesModeOf } from '../resources/mesh/types.js';
@@ -28,7 +29,7 @@ export interface ResourceView {
 }
 
 /** The kinds generation reads; the ResourceCache feeding proxy-sync must hold them. */
-export const XDS_INPUT_KINDS: readonly string[] = ['Mesh', 'Dataplane', 'MeshService', 'MeshMultiZoneService', LEGACY_VIP_TYPE, 'ZoneIngress', FLAT_ENDPOINTS_TYPE, ...POLICY_KINDS];
+export const XDS_INPUT_KINDS: readonly string[] = ['Mesh', 'Dataplane', 'MeshService', 'MeshMultiZoneService', LEGACY_VIP_TYPE, LEGACY_VIPS_TYPE, 'ZoneIngress', FLAT_ENDPOINTS_TYPE, ...POLICY_KINDS];
 
 export interface MeshContext {
   readonly mesh: Resource<MeshSpec>;
@@ -128,7 +129,8 @@ export function meshContextOf(view: ResourceView, mesh: string, dataplanes?: Dat
     dataplanes: parts.dataplanes,
     meshServices: (view.list('MeshService', mesh) as MeshServiceResource[]).sort(byName),
     multiZoneServices: (view.list('MeshMultiZoneService', mesh) as MultiZoneServiceResource[]).sort(byName),
-    legacyVips: legacyVipsIn(view.list(LEGACY_VIP_TYPE, mesh)),
+    // The old per-mesh record, until the allocator converted it, fills in what records do not name.
+    legacyVips: legacyVipsIn(view.list(LEGACY_VIP_TYPE, mesh), view.get({ type: LEGACY_VIPS_TYPE, mesh, name: mesh })?.spec),
     healthyIndex: parts.healthyIndex,
     legacyBackends: parts.legacyBackends,
     zoneIngresses: (view.list('ZoneIngress') as ZoneIngressResource[]).sort(byName),
