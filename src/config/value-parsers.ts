@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { dns1123LabelErrors } from '../core/dns-names.js';
-import { durationMs } from '../resources/shared/duration.js';
+import { durationMs } from '../core/duration.js';
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 

@@ -49,4 +49,11 @@ describe('schema decode', () => {
     assert.deepEqual(decode(schema, 'x').violations, [{ field: '', message: 'must be an object; got string' }]);
     assert.deepEqual(decode(schema, []).violations, [{ field: '', message: 'must be an object; got list' }]);
   });
+
+  it('takes durations up to the longest Go can hold, and refuses a longer one by name', () => {
+    assert.deepEqual(decode(schema, { port: 1, timeout: '2562047h47m16s' }).violations, []);
+    assert.deepEqual(decode(schema, { port: 1, timeout: '3000000000000h' }, PathBuilder.of('spec')).violations, [
+      { field: 'spec.timeout', message: 'must be at most 2562047h47m16.854775807s (the longest duration Go can hold); got "3000000000000h"' },
+    ]);
+  });
 });

@@ -4,6 +4,7 @@
  * Semantic rules (selectors, ports, references) live in each kind's validate.ts.
  */
 import { PathBuilder, type Violation } from './violations.js';
+import { durationMs, MAX_DURATION_MS } from './duration.js';
 
 export type Schema =
   | { readonly kind: 'string'; readonly enum?: readonly string[]; readonly numericEnum?: boolean; readonly default?: string }
@@ -104,6 +105,7 @@ function walk(schema: Schema, v: unknown, path: PathBuilder, out: Violation[], w
       if (typeof v !== 'string' || !DURATION.test(v)) {
         return bad(`must be a duration such as "10s", "1m30s" or "250ms"; got ${JSON.stringify(v)}`);
       }
+      if (durationMs(v) > MAX_DURATION_MS) return bad(`must be at most 2562047h47m16.854775807s (the longest duration Go can hold); got ${JSON.stringify(v)}`);
       return v;
     case 'map': {
       if (!isPlainObject(v)) return bad(`must be a map; got ${typeName(v)}`);

@@ -171,10 +171,17 @@ export class ProxySync {
         this.deps.snapshots.clearSnapshot(nodeId);
         continue;
       }
-      const layers = generateProxyLayers(result.context);
-      this.recordReach(nodeId, state, result.context.dataplane, layers.reached);
-      const outcome = this.deps.snapshots.setSnapshot(nodeId, snapshotOfLayers(layers, this.deps.memo));
-      if (!outcome.ok) this.deps.logger.error({ nodeId, errors: outcome.errors }, 'generated xds config is inconsistent; previous snapshot kept');
+      try {
+        const layers = generateProxyLayers(result.context);
+        this.recordReach(nodeId, state, result.context.dataplane, layers.reached);
+        const outcome = this.deps.snapshots.setSnapshot(nodeId, snapshotOfLayers(layers, this.deps.memo));
+        if (!outcome.ok) this.deps.logger.error({ nodeId, errors: outcome.errors }, 'generated xds config is inconsistent; previous snapshot kept');
+      } catch (err) {
+        // One proxy's config that cannot be built or encoded (e.g. a resource stored by an older
+        // version that admission would now refuse) must not cost the rest of the batch their
+        // update, nor end the process from inside setImmediate: that proxy keeps its last config.
+        this.deps.logger.error({ nodeId, err }, 'xds config for proxy could not be generated; previous snapshot kept');
+      }
     }
   }
 

@@ -6,7 +6,7 @@
  */
 import type { ValidationInput } from '../../core/descriptor.js';
 import { msg, PathBuilder, type Violation, ViolationList } from '../../core/violations.js';
-import { durationMs } from '../shared/duration.js';
+import { durationMs } from '../../core/duration.js';
 import { type TargetRefKind, validateTargetRef } from '../shared/target-ref.js';
 import { type CircuitBreakerConf, type ConnectionLimits, DETECTOR_NAMES, type Detectors, type MeshCircuitBreakerSpec, type OutlierDetection } from './types.js';
 import { decimalOf, MAX_STDEV_FACTOR } from './decimal.js';

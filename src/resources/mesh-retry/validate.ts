@@ -6,7 +6,7 @@
 import type { ValidationInput } from '../../core/descriptor.js';
 import { msg, PathBuilder, type Violation, ViolationList } from '../../core/violations.js';
 import { validateHeaderMatches } from '../shared/header-match.js';
-import { durationMs } from '../shared/duration.js';
+import { durationMs } from '../../core/duration.js';
 import { type TargetRefKind, validateTargetRef } from '../shared/target-ref.js';
 import { type BackOff, GRPC_RETRY_ON, type GrpcRetry, HTTP_RETRY_ON, type HttpRetry, type MeshRetrySpec, type RateLimitedBackOff, type RetryConf } from './types.js';
 import { isKnownStatusCode } from './status-codes.js';

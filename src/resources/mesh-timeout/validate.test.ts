@@ -6,7 +6,7 @@ import { ValidationError } from '../../core/errors.js';
 import type { Resource } from '../../core/resource.js';
 import type { Violation } from '../../core/violations.js';
 import { meshTimeoutDescriptor } from './descriptor.js';
-import { durationMs } from '../shared/duration.js';
+import { durationMs } from '../../core/duration.js';
 
 const ctx: AdmissionContext = { mode: 'zone', zone: 'zone-1', environment: 'universal' };
 

@@ -6,7 +6,7 @@
 import type { ValidationInput } from '../../core/descriptor.js';
 import { PathBuilder, type Violation, ViolationList } from '../../core/violations.js';
 import { type TargetRefKind, validateTargetRef } from '../shared/target-ref.js';
-import { durationMs } from '../shared/duration.js';
+import { durationMs } from '../../core/duration.js';
 import type { MeshTimeoutSpec, TimeoutConf } from './types.js';
 
 /** Kuma's list for system-role policies; every policy on a Universal zone has that role. */

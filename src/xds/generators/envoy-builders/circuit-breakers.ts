@@ -17,7 +17,7 @@ import type { EnvoyObject } from '../../envoy/encode.js';
 import type { MergedConf } from '../../../policies/merge-conf.js';
 import { decimalOf, thousandths } from '../../../resources/mesh-circuit-breaker/decimal.js';
 import type { CircuitBreakerConf, ConnectionLimits, Detectors, OutlierDetection } from '../../../resources/mesh-circuit-breaker/types.js';
-import { durationMs } from '../../../resources/shared/duration.js';
+import { durationMs } from '../../../core/duration.js';
 import { durationOf } from './timeouts.js';
 
 const u32 = (value: number): EnvoyObject => ({ value });

@@ -12,7 +12,7 @@
  */
 import type { EnvoyObject } from '../../envoy/encode.js';
 import { headerMatcher } from './route-match.js';
-import { durationMs } from '../../../resources/shared/duration.js';
+import { durationMs } from '../../../core/duration.js';
 import { type BackOff, GRPC_RETRY_ON, type GrpcRetry, HTTP_RETRY_ON, type HttpRetry, type RateLimitedBackOff } from '../../../resources/mesh-retry/types.js';
 import { durationOf } from './timeouts.js';
 

@@ -12,13 +12,17 @@
  *   http.maxStreamDuration. gRPC reads nothing else of a MeshTimeout; `0s` means no limit there.
  */
 import type { EnvoyObject } from '../../envoy/encode.js';
-import { durationMs } from '../../../resources/shared/duration.js';
+import { durationMs } from '../../../core/duration.js';
 import type { TimeoutConf } from '../../../resources/mesh-timeout/types.js';
 
 /** A google.protobuf.Duration for a number of milliseconds. */
 export function durationOf(ms: number): EnvoyObject {
-  const seconds = Math.floor(ms / 1000);
-  const nanos = Math.round((ms - seconds * 1000) * 1e6);
+  const whole = Math.floor(ms / 1000);
+  const rounded = Math.round((ms - whole * 1000) * 1e6);
+  // A fraction that rounds up to a whole second carries into the seconds: nanos must stay below
+  // 1e9, or Envoy rejects the Duration.
+  const seconds = rounded >= 1e9 ? whole + 1 : whole;
+  const nanos = rounded >= 1e9 ? rounded - 1e9 : rounded;
   if (nanos === 0) return { seconds };
   return seconds === 0 ? { nanos } : { seconds, nanos };
 }
