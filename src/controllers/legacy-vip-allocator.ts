@@ -29,8 +29,8 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { ResourceAlreadyExistsError, ResourceConflictError, ResourceNotFoundError } from '../core/errors.js';
 import type { Resource } from '../core/resource.js';
-import { LEGACY_VIP_TYPE, type LegacyVipSpec, legacyVipKey, legacyVipRecordsOf, legacyVipsOf, legacyVipsSpecFrom, readLegacyVipRecord, storedLegacyVips } from '../ipam/legacy-vip-records.js';
-import { DEFAULT_LEGACY_VIP_CIDR, LEGACY_VIPS_TYPE, nextLegacyVips, type LegacyVipsResult } from '../ipam/legacy-vips.js';
+import { LEGACY_VIP_TYPE, type LegacyVipSpec, legacyVipKey, legacyVipRecordsOf, legacyVipSince, legacyVipsOf, legacyVipsSpecFrom, readLegacyVipRecord, storedLegacyVips } from '../ipam/legacy-vip-records.js';
+import { DEFAULT_LEGACY_VIP_CIDR, LEGACY_VIPS_TYPE, nextLegacyVips, readLegacyVipsSpec, type LegacyVipsResult } from '../ipam/legacy-vips.js';
 import { LegacyVipBook } from '../ipam/legacy-vip-book.js';
 import { type VipMetrics, vipMetrics } from '../ipam/vip-metrics.js';
 import { VipPool } from '../ipam/vip-pool.js';
@@ -198,7 +198,7 @@ export class LegacyVipAllocator implements Controller {
         book = new LegacyVipBook(full.spec, options, full.exhausted);
         touched = [...new Set([...stored.keys(), ...legacyVipRecordsOf(full.spec).keys()])].sort();
       }
-      ok = await this.write(mesh, book, touched, records, strays, old);
+      ok = await this.write(mesh, book, touched, records, strays, old, now);
       if (!ok) book = undefined;
     }
     if (result.allocated > 0) this.metrics.allocations.inc({ cidr: this.cidr }, result.allocated);
@@ -235,13 +235,23 @@ export class LegacyVipAllocator implements Controller {
    * Brings the records of each touched service in line with the book: first deletes its records at
    * other addresses (and `strays`: unreadable records, a service's second record), then creates or
    * updates the one it should have, then deletes `old` (the per-mesh record, once converted).
-   * `records` are the mesh's records as known. False when a write failed: a create refused means
-   * another instance holds the address.
+   * `records` are the mesh's records as known. A record's `since` carries over from the service's
+   * earlier record, else the old record's creationTime, else now. False when a write failed: a
+   * create refused means another instance holds the address.
    */
-  private async write(mesh: string, book: LegacyVipBook, touched: Iterable<string>, records: readonly Resource[], strays: readonly Resource[], old: Resource | undefined): Promise<boolean> {
+  private async write(mesh: string, book: LegacyVipBook, touched: Iterable<string>, records: readonly Resource[], strays: readonly Resource[], old: Resource | undefined, now: Date): Promise<boolean> {
     const { store, logger } = this.deps;
     const wanted = new Map<string, LegacyVipSpec | undefined>();
     for (const service of touched) wanted.set(service, book.recordOf(service));
+    const since = new Map<string, string>();
+    if (old !== undefined) for (const service of legacyVipRecordsOf(readLegacyVipsSpec(old.spec)).keys()) since.set(service, old.creationTime);
+    for (const r of records) {
+      const service = readLegacyVipRecord(r.spec)?.service;
+      if (service === undefined || !wanted.has(service)) continue;
+      const [t, had] = [legacyVipSince(r), since.get(service)];
+      if (had === undefined || t < had) since.set(service, t);
+    }
+    for (const [service, want] of wanted) if (want !== undefined) wanted.set(service, { ...want, since: since.get(service) ?? now.toISOString() });
     const have = new Map<string, Resource>();
     try {
       for (const r of strays) await store.delete(r, { version: r.version });

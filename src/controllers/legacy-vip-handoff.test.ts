@@ -65,7 +65,7 @@ describe('LegacyVipAllocator across a leader handoff', () => {
     b.feed.flush();
     await a.allocator.reconcile(clock.now()); // the old leader's last pass: z-new gets 240.0.0.0
     await b.allocator.reconcile(clock.now()); // B's cache has both Dataplanes, not A's record
-    assert.deepEqual(await stored(store), ['240.0.0.0 {"service":"z-new","vip":"240.0.0.0"}', '240.0.0.1 {"service":"a-new","vip":"240.0.0.1"}']);
+    assert.deepEqual(await stored(store), ['240.0.0.0 {"service":"z-new","vip":"240.0.0.0","since":"2026-01-01T00:00:00.000Z"}', '240.0.0.1 {"service":"a-new","vip":"240.0.0.1","since":"2026-01-01T00:00:00.000Z"}']);
   });
 
   it('an old leader’s create committing while the new leader computes makes the new leader start again from the store', async () => {
@@ -95,8 +95,8 @@ describe('LegacyVipAllocator across a leader handoff', () => {
     b.feed.flush();
     await b.allocator.reconcile(clock.now());
     assert.deepEqual(await stored(store), [
-      '240.0.0.0 {"service":"a-old","vip":"240.0.0.0","releasedAt":"2026-01-01T00:00:00.000Z","heldUntil":"2026-01-01T01:00:00.000Z"}',
-      '240.0.0.1 {"service":"b-new","vip":"240.0.0.1"}',
+      '240.0.0.0 {"service":"a-old","vip":"240.0.0.0","releasedAt":"2026-01-01T00:00:00.000Z","heldUntil":"2026-01-01T01:00:00.000Z","since":"2026-01-01T00:00:00.000Z"}',
+      '240.0.0.1 {"service":"b-new","vip":"240.0.0.1","since":"2026-01-01T00:00:00.000Z"}',
     ]);
   });
 
@@ -108,6 +108,6 @@ describe('LegacyVipAllocator across a leader handoff', () => {
     const a = await instance(store);
     a.feed.flush();
     await a.allocator.reconcile(clock.now());
-    assert.deepEqual(await stored(store), ['240.0.0.9 {"service":"web","vip":"240.0.0.9"}']);
+    assert.deepEqual(await stored(store), ['240.0.0.9 {"service":"web","vip":"240.0.0.9","since":"2026-01-01T00:00:00.000Z"}']);
   });
 });

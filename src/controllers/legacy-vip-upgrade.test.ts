@@ -48,10 +48,13 @@ async function records(store: ResourceStore): Promise<[string, unknown][]> {
   return items.map((r) => [(r.spec as { service: string }).service, r.spec] as [string, unknown]).sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
+/** The old record's creationTime: every converted record ranks its DNS name from it (`since`). */
+const OLD_CREATED = '2026-01-01T00:10:00.000Z';
+
 const CONVERTED: [string, unknown][] = [
-  ['backend', { service: 'backend', vip: '240.0.0.0' }],
-  ['gone', { service: 'gone', vip: '240.0.0.1', releasedAt: HOLD.releasedAt, heldUntil: HOLD.heldUntil }],
-  ['web', { service: 'web', vip: '240.0.0.2' }],
+  ['backend', { service: 'backend', vip: '240.0.0.0', since: OLD_CREATED }],
+  ['gone', { service: 'gone', vip: '240.0.0.1', releasedAt: HOLD.releasedAt, heldUntil: HOLD.heldUntil, since: OLD_CREATED }],
+  ['web', { service: 'web', vip: '240.0.0.2', since: OLD_CREATED }],
 ];
 
 const STORES: [string, (dir: string, clock: ManualClock) => ResourceStore][] = [
@@ -69,13 +72,14 @@ describe('LegacyVipAllocator upgrade from one LegacyVips record per mesh', () =>
         try {
           await store.create(dp('a', ['backend', 'web']));
           await store.create({ type: LEGACY_VIPS_TYPE, mesh: 'default', name: 'default', labels: {}, spec: OLD });
+          clock.advance(60_000);
           if (halfDone) await store.create({ type: LEGACY_VIP_TYPE, mesh: 'default', name: '240.0.0.2', labels: {}, spec: { service: 'web', vip: '240.0.0.2' } });
           const first = await start(store, clock);
           assert.deepEqual(await records(store), CONVERTED);
           assert.equal(await store.get({ type: LEGACY_VIPS_TYPE, mesh: 'default', name: 'default' }), undefined);
           await store.create(dp('b', ['api']));
           await first.runner.settle();
-          assert.deepEqual((await records(store)).find(([n]) => n === 'api'), ['api', { service: 'api', vip: '240.0.0.3' }], 'the hold on 240.0.0.1 survived');
+          assert.deepEqual((await records(store)).find(([n]) => n === 'api'), ['api', { service: 'api', vip: '240.0.0.3', since: '2026-01-01T00:11:00.000Z' }], 'the hold on 240.0.0.1 survived');
           await first.stop();
           const second = await start(store, clock);
           assert.deepEqual(second.events, []);
@@ -100,9 +104,11 @@ describe('LegacyVipAllocator upgrade from one LegacyVips record per mesh', () =>
     assert.deepEqual(cp.events.map((e) => [e.op, e.resource.name]), [['create', '240.0.0.200']]);
     cp.events.length = 0;
     // Services are allocated in text order: svc-0, svc-1, svc-10, svc-100, ... svc-7 is the 167th.
+    clock.advance(60_000);
     await store.delete({ type: 'Dataplane', mesh: 'default', name: 'dp-7' });
     await cp.runner.settle();
-    assert.deepEqual(cp.events.map((e) => [e.op, e.resource.name, e.resource.spec]), [['update', '240.0.0.167', { service: 'svc-7', vip: '240.0.0.167', releasedAt: '2026-01-01T00:00:00.000Z', heldUntil: '2026-01-01T01:00:00.000Z' }]]);
+    // The hold keeps the service's `since` (a return within the hold ranks its DNS name as before).
+    assert.deepEqual(cp.events.map((e) => [e.op, e.resource.name, e.resource.spec]), [['update', '240.0.0.167', { service: 'svc-7', vip: '240.0.0.167', releasedAt: '2026-01-01T00:01:00.000Z', heldUntil: '2026-01-01T01:01:00.000Z', since: '2026-01-01T00:00:00.000Z' }]]);
     cp.events.length = 0;
     clock.advance(60 * 60 * 1000);
     await cp.runner.settle();

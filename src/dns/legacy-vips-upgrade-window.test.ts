@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ResourceCache } from '../controllers/resource-cache.js';
+import { ManualClock } from '../core/clock.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { meshContextOf, XDS_INPUT_KINDS } from '../xds/proxy-context.js';
 import { DnsBook } from './dns-book.js';
@@ -40,6 +41,21 @@ describe('legacy VIP readers during the upgrade window', () => {
     assert.deepEqual(answers(), both);
     await store.delete(OLD);
     assert.deepEqual(answers(), both);
+    await cache.stop();
+  });
+
+  it('rank a clash of `<service>.mesh` between meshes by the record’s `since`, not its creationTime', async () => {
+    const clock = new ManualClock('2025-06-01T00:00:00Z');
+    const store = new MemoryStore({ clock });
+    for (const m of ['alpha', 'zeta']) await store.create({ type: 'Mesh', mesh: '', name: m, labels: {}, spec: {} });
+    await store.create({ type: 'LegacyVip', mesh: 'alpha', name: '240.0.0.7', labels: {}, spec: { service: 'backend', vip: '240.0.0.7' } });
+    clock.advance(365 * 24 * 3600e3);
+    // zeta's record was written at conversion, a year after alpha's; zeta's service is older still
+    await store.create({ type: 'LegacyVip', mesh: 'zeta', name: '240.0.0.0', labels: {}, spec: { service: 'backend', vip: '240.0.0.0', since: '2025-01-01T00:00:00.000Z' } });
+    const cache = new ResourceCache({ store, types: DNS_SOURCE_TYPES });
+    await cache.start();
+    assert.equal(new DnsBook(cache).lookup('backend.mesh')?.ip, '240.0.0.0');
+    assert.equal(buildDnsTable(cache).lookup('backend.mesh')?.ip, '240.0.0.0');
     await cache.stop();
   });
 });

@@ -16,7 +16,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ResourceCache } from '../controllers/resource-cache.js';
 import { describeKey, keyString, type Resource } from '../core/resource.js';
 import { ipFamily } from '../ipam/ip-range.js';
-import { LEGACY_VIP_TYPE, readLegacyVip } from '../ipam/legacy-vip-records.js';
+import { LEGACY_VIP_TYPE, legacyVipSince, readLegacyVip } from '../ipam/legacy-vip-records.js';
 import { LEGACY_VIPS_TYPE, readLegacyVips } from '../ipam/legacy-vips.js';
 import { type MeshSpec, meshServicesModeOf } from '../resources/mesh/types.js';
 import type { StoreEvent } from '../store/store.js';
@@ -140,7 +140,7 @@ export function claimsOfOldLegacyVips(old: Resource, records: readonly Resource[
 /** The names of one LegacyVip record while its service is in use; none while its address is held. */
 export function claimsOfLegacyVip(record: Resource): Claim[] {
   const pair = readLegacyVip(record.spec);
-  return pair ? claimsOfLegacyService(record, pair[0], pair[1]) : [];
+  return pair ? claimsOfLegacyService(record, pair[0], pair[1], legacyVipSince(record)) : [];
 }
 
 /** Whether a mesh's `<service>.mesh` names answer: every mode but Exclusive. */
@@ -148,17 +148,17 @@ export function answersLegacyNames(mesh: Resource): boolean {
   return meshServicesModeOf(mesh.spec as MeshSpec) !== 'Exclusive';
 }
 
-/** `<service>.mesh` (and its dotted form) for a service's LegacyVip record. */
-export function claimsOfLegacyService(record: Resource, service: string, ip: string): Claim[] {
+/** `<service>.mesh` (and its dotted form) for a service's LegacyVip record, ranked by `since` (default: creationTime). */
+export function claimsOfLegacyService(record: Resource, service: string, ip: string, since = record.creationTime): Claim[] {
   const family = ipFamily(ip);
   if (!family) return [];
   const dns: DnsRecord = { ip, family, source: `${service}.mesh in mesh '${record.mesh}'` };
   const names = new Set([`${service}.mesh`, `${service.replace(/_/g, '.')}.mesh`].map(normaliseName));
-  return [...names].map((hostname) => claim(hostname, dns, record));
+  return [...names].map((hostname) => claim(hostname, dns, record, since));
 }
 
 /** The claim of one resource (a MeshService, MeshMultiZoneService or LegacyVip record). */
-function claim(hostname: string, record: DnsRecord, owner: Resource): Claim {
+function claim(hostname: string, record: DnsRecord, owner: Resource, since = owner.creationTime): Claim {
   const id = `${keyString(owner)}#`;
-  return { hostname, record, rank: `${owner.creationTime}\u0000${id}`, owner: id };
+  return { hostname, record, rank: `${since}\u0000${id}`, owner: id };
 }

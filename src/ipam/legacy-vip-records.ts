@@ -25,6 +25,12 @@ export interface LegacyVipSpec {
   /** Both present while the address is on hold after the service went away. */
   readonly releasedAt?: string;
   readonly heldUntil?: string;
+  /**
+   * Since when the service has had a legacy VIP in this mesh (kept through holds; at conversion,
+   * the old per-mesh record's creationTime): ranks its `<service>.mesh` against other meshes'
+   * claims so a winner does not flip at upgrade or when a held service returns. Absent: creationTime.
+   */
+  readonly since?: string;
 }
 
 /** The key of the record holding an address (given in canonical form). */
@@ -47,8 +53,14 @@ export function readLegacyVipRecord(spec: unknown): LegacyVipSpec | undefined {
   if (typeof s?.service !== 'string' || typeof s.vip !== 'string') return undefined;
   const vip = canonicalIp(s.vip);
   if (vip === undefined) return undefined;
-  if (typeof s.heldUntil !== 'string') return { service: s.service, vip };
-  return { service: s.service, vip, releasedAt: typeof s.releasedAt === 'string' ? s.releasedAt : '', heldUntil: s.heldUntil };
+  const since = typeof s.since === 'string' ? { since: s.since } : {};
+  if (typeof s.heldUntil !== 'string') return { service: s.service, vip, ...since };
+  return { service: s.service, vip, releasedAt: typeof s.releasedAt === 'string' ? s.releasedAt : '', heldUntil: s.heldUntil, ...since };
+}
+
+/** A record's rank time for DNS clashes: its `since`, else its creationTime. */
+export function legacyVipSince(r: { readonly spec: unknown; readonly creationTime: string }): string {
+  return readLegacyVipRecord(r.spec)?.since ?? r.creationTime;
 }
 
 /** `[service, vip]` of a record whose service is in use (not on hold); undefined otherwise. */
