@@ -53,4 +53,15 @@ describe('ProxySync and LegacyVip records', () => {
     await rewrite(h, { service: 'backend', vip: '240.0.0.5' });
     assert.deepEqual(h.regenerated(), CLIENTS);
   });
+
+  it('an old per-mesh LegacyVips record (read until converted) appearing or going regenerates the proxies', async () => {
+    const h = await everywhereMesh();
+    const old = { type: 'LegacyVips', mesh: 'default', name: 'default', labels: {} };
+    await h.store.create({ ...old, spec: { vips: { web: '240.0.0.9' } } });
+    h.sync.flush();
+    assert.deepEqual(h.regenerated(), CLIENTS);
+    await h.store.delete(old);
+    h.sync.flush();
+    assert.deepEqual(h.regenerated(), CLIENTS);
+  });
 });
