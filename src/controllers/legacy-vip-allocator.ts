@@ -27,16 +27,16 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { ResourceAlreadyExistsError, ResourceConflictError, ResourceNotFoundError } from '../core/errors.js';
 import type { Resource } from '../core/resource.js';
-import { LEGACY_VIP_TYPE, type LegacyVipSpec, legacyVipKey, legacyVipRecordsOf, legacyVipSince, legacyVipsOf, legacyVipsSpecFrom, readLegacyVipRecord, storedLegacyVips } from '../ipam/legacy-vip-records.js';
-import { DEFAULT_LEGACY_VIP_CIDR, LEGACY_VIPS_TYPE, nextLegacyVips, readLegacyVipsSpec, type LegacyVipsResult } from '../ipam/legacy-vips.js';
+import { LEGACY_VIP_TYPE, legacyVipKey, legacyVipRecordsOf, legacyVipsOf, legacyVipsSpecFrom, readLegacyVipRecord, storedLegacyVips } from '../ipam/legacy-vip-records.js';
+import { DEFAULT_LEGACY_VIP_CIDR, LEGACY_VIPS_TYPE, nextLegacyVips, type LegacyVipsResult } from '../ipam/legacy-vips.js';
 import { LegacyVipBook } from '../ipam/legacy-vip-book.js';
 import { type VipMetrics, vipMetrics } from '../ipam/vip-metrics.js';
 import { VipPool } from '../ipam/vip-pool.js';
 import { type DataplaneSpec, serviceTagsOf } from '../resources/dataplane/types.js';
 import type { ResourceStore, StoreEvent } from '../store/store.js';
 import type { Controller, ReconcileResult } from './controller.js';
+import { readLegacyVipStore, writeLegacyVipRecords } from './legacy-vip-store-io.js';
 import type { ResourceCache } from './resource-cache.js';
 
 export { DEFAULT_LEGACY_VIP_CIDR, LEGACY_VIP_TYPE, LEGACY_VIPS_TYPE, legacyVipsOf };
@@ -188,7 +188,7 @@ export class LegacyVipAllocator implements Controller {
       } else {
         // A term's first pass, a failed write, or an old per-mesh record to convert: start from
         // what the store holds (the cache may lag behind a previous leader's last writes).
-        const read = await this.readStore(mesh);
+        const read = await readLegacyVipStore(this.deps, mesh);
         if (read === undefined) break;
         ({ records, old } = read);
         const { stored, strays: unreadable } = storedLegacyVips(old?.spec, records);
@@ -198,7 +198,7 @@ export class LegacyVipAllocator implements Controller {
         book = new LegacyVipBook(full.spec, options, full.exhausted);
         touched = [...new Set([...stored.keys(), ...legacyVipRecordsOf(full.spec).keys()])].sort();
       }
-      ok = await this.write(mesh, book, touched, records, strays, old, now);
+      ok = await writeLegacyVipRecords(this.deps, { mesh, book, touched, records, strays, old, now });
       if (!ok) book = undefined;
     }
     if (result.allocated > 0) this.metrics.allocations.inc({ cidr: this.cidr }, result.allocated);
@@ -211,70 +211,6 @@ export class LegacyVipAllocator implements Controller {
 
     function isGone(vip: string | undefined): boolean {
       return vip !== undefined && cache.get(legacyVipKey(mesh, vip)) === undefined;
-    }
-  }
-
-  /** A mesh's LegacyVip records and old per-mesh record as the store has them now; undefined when it cannot be read. */
-  private async readStore(mesh: string): Promise<{ records: Resource[]; old: Resource | undefined } | undefined> {
-    const { store, logger } = this.deps;
-    try {
-      const records: Resource[] = [];
-      for (let offset: number | undefined = 0; offset !== undefined; ) {
-        const page = await store.list({ type: LEGACY_VIP_TYPE, mesh, offset });
-        records.push(...page.items);
-        offset = page.nextOffset;
-      }
-      return { records, old: await store.get({ type: LEGACY_VIPS_TYPE, mesh, name: mesh }) };
-    } catch (err) {
-      logger.error({ err, mesh }, 'could not read the legacy VIPs of a mesh; retrying shortly');
-      return undefined;
-    }
-  }
-
-  /**
-   * Brings the records of each touched service in line with the book: first deletes its records at
-   * other addresses (and `strays`: unreadable records, a service's second record), then creates or
-   * updates the one it should have, then deletes `old` (the per-mesh record, once converted).
-   * `records` are the mesh's records as known. A record's `since` carries over from the service's
-   * earlier record, else the old record's creationTime, else now. False when a write failed: a
-   * create refused means another instance holds the address.
-   */
-  private async write(mesh: string, book: LegacyVipBook, touched: Iterable<string>, records: readonly Resource[], strays: readonly Resource[], old: Resource | undefined, now: Date): Promise<boolean> {
-    const { store, logger } = this.deps;
-    const wanted = new Map<string, LegacyVipSpec | undefined>();
-    for (const service of touched) wanted.set(service, book.recordOf(service));
-    const since = new Map<string, string>();
-    if (old !== undefined) for (const service of legacyVipRecordsOf(readLegacyVipsSpec(old.spec)).keys()) since.set(service, old.creationTime);
-    for (const r of records) {
-      const service = readLegacyVipRecord(r.spec)?.service;
-      if (service === undefined || !wanted.has(service)) continue;
-      const [t, had] = [legacyVipSince(r), since.get(service)];
-      if (had === undefined || t < had) since.set(service, t);
-    }
-    for (const [service, want] of wanted) if (want !== undefined) wanted.set(service, { ...want, since: since.get(service) ?? now.toISOString() });
-    const have = new Map<string, Resource>();
-    try {
-      for (const r of strays) await store.delete(r, { version: r.version });
-      const gone = new Set(strays.map((r) => r.name));
-      for (const r of records) {
-        const service = readLegacyVipRecord(r.spec)?.service;
-        if (service === undefined || !wanted.has(service) || gone.has(r.name)) continue;
-        if (wanted.get(service)?.vip === r.name) have.set(service, r);
-        else await store.delete(r, { version: r.version });
-      }
-      for (const [service, want] of wanted) {
-        if (want === undefined) continue;
-        const current = have.get(service);
-        if (current === undefined) await store.create({ ...legacyVipKey(mesh, want.vip), labels: {}, spec: want });
-        else if (!isDeepStrictEqual(current.spec, want)) await store.update({ ...legacyVipKey(mesh, want.vip), labels: current.labels, spec: want, version: current.version });
-      }
-      if (old !== undefined) await store.delete(old, { version: old.version });
-      return true;
-    } catch (err) {
-      if (!(err instanceof ResourceConflictError || err instanceof ResourceNotFoundError || err instanceof ResourceAlreadyExistsError)) {
-        logger.error({ err, mesh }, 'could not store the legacy VIPs of a mesh; retrying shortly (is LegacyVip in the cache?)');
-      }
-      return false;
     }
   }
 
