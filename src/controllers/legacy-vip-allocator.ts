@@ -184,7 +184,8 @@ export class LegacyVipAllocator implements Controller {
         const next = book.next(services, now, cameOrWent);
         result = next;
         touched = next.touched;
-        records = cache.list(LEGACY_VIP_TYPE, mesh);
+        // Records are named by address: those the pass moved are all it needs (not the mesh's list).
+        records = next.addresses.flatMap((ip) => cache.get(legacyVipKey(mesh, ip)) ?? []);
       } else {
         // A term's first pass, a failed write, or an old per-mesh record to convert: start from
         // what the store holds (the cache may lag behind a previous leader's last writes).

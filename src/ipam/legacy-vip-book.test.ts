@@ -38,13 +38,16 @@ describe('LegacyVipBook', () => {
           const moved = SERVICES.filter((s) => before.has(s) !== wanted.has(s));
           const pure = nextLegacyVips({ current: spec, services: wanted, now: new Date(now), ...options });
           const got = book.next(wanted, new Date(now), step % 7 === 0 ? undefined : moved);
-          const { changed, touched, ...rest } = got;
+          const { changed, touched, addresses, ...rest } = got;
           assert.deepEqual({ spec: book.spec(), ...rest }, pure, `step ${step}`);
           assert.equal(changed, JSON.stringify(pure.spec) !== JSON.stringify(spec), `step ${step}: changed`);
           const was = legacyVipRecordsOf(spec);
           const after = legacyVipRecordsOf(pure.spec);
           const differing = [...new Set([...was.keys(), ...after.keys()])].filter((s) => JSON.stringify(was.get(s)) !== JSON.stringify(after.get(s))).sort();
           assert.deepEqual(touched, differing, `step ${step}: touched`);
+          // The controller reads only the records at these addresses: every changed record's, before and after.
+          const recordAddresses = differing.flatMap((s) => [was.get(s)?.vip, after.get(s)?.vip]).filter((ip): ip is string => ip !== undefined);
+          for (const ip of recordAddresses) assert.ok(addresses.includes(ip), `step ${step}: address ${ip} of a changed record`);
           for (const s of SERVICES) assert.deepEqual(book.recordOf(s), after.get(s), `step ${step}: record of ${s}`);
           assert.deepEqual(legacyVipsSpecFrom(after.values()), pure.spec, `step ${step}: the records say the same as the spec`);
           spec = pure.spec;

@@ -17,6 +17,11 @@ export type LegacyVipBookResult = Omit<LegacyVipsResult, 'spec'> & {
   readonly changed: boolean;
   /** Services whose record may differ from before the call (sorted). */
   readonly touched: readonly string[];
+  /**
+   * Every address those services' records had or have (a hold that ended, an address released,
+   * reclaimed or allocated): records are named by address, so these are the only ones to look at.
+   */
+  readonly addresses: readonly string[];
 };
 
 export interface LegacyVipBookOptions {
@@ -64,10 +69,12 @@ export class LegacyVipBook {
    */
   next(wanted: { has(service: string): boolean } & Iterable<string>, now: Date, changed?: Iterable<string>): LegacyVipBookResult {
     const touched = new Set<string>();
+    const addresses = new Set<string>();
     for (const [ip, h] of [...this.holds]) {
       if (Date.parse(h.heldUntil) > now.getTime()) continue;
       this.dropHold(ip, h);
       touched.add(h.service);
+      addresses.add(ip);
     }
     this.pool.expireHolds(now);
     const candidates = [...new Set([...(changed ?? [...this.vips.keys(), ...wanted]), ...this.missing])].sort(byText);
@@ -77,6 +84,7 @@ export class LegacyVipBook {
       if (ip === undefined || wanted.has(service)) continue;
       this.vips.delete(service);
       touched.add(service);
+      addresses.add(ip);
       const until = this.pool.release(ip, now);
       if (until && this.pool.isHeld(ip, now)) this.addHold(ip, { service, releasedAt: now.toISOString(), heldUntil: until.toISOString() });
     }
@@ -91,6 +99,7 @@ export class LegacyVipBook {
         this.pool.reserve(reclaimed);
         this.vips.set(service, reclaimed);
         touched.add(service);
+        addresses.add(reclaimed);
         continue;
       }
       const result = this.pool.allocateLowest(now);
@@ -98,6 +107,7 @@ export class LegacyVipBook {
         this.vips.set(service, result.ip);
         allocated++;
         touched.add(service);
+        addresses.add(result.ip);
       } else {
         exhausted.push(service);
         this.missing.add(service);
@@ -111,7 +121,7 @@ export class LegacyVipBook {
       if (earliest === undefined || t < earliest) earliest = t;
     }
     const nextHoldExpiry = earliest === undefined ? undefined : new Date(earliest);
-    return { exhausted, error, allocated, nextHoldExpiry, changed: touched.size > 0, touched: [...touched].sort(byText) };
+    return { exhausted, error, allocated, nextHoldExpiry, changed: touched.size > 0, touched: [...touched].sort(byText), addresses: [...addresses].sort(byText) };
   }
 
   /** The whole state in the per-mesh shape (costs O(services) after a change). */
