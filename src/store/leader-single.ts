@@ -2,37 +2,28 @@
  * The elector of a store only one process uses (memory, SQLite): it leads from start() until
  * stop(), since there is nobody to share the work with.
  */
+import { LeadershipState } from './leadership-state.js';
 import type { LeaderElector } from './store.js';
 
 export class SingleInstanceLeader implements LeaderElector {
-  private leading = false;
+  private readonly state = new LeadershipState();
   private stopped = false;
-  private readonly listeners = new Set<(leading: boolean) => void>();
 
   isLeader(): boolean {
-    return this.leading;
+    return this.state.leading;
   }
 
   onChange(listener: (leading: boolean) => void): () => void {
-    const entry = (leading: boolean): void => listener(leading);
-    this.listeners.add(entry);
-    return () => {
-      this.listeners.delete(entry);
-    };
+    return this.state.onChange(listener);
   }
 
   async start(): Promise<void> {
-    if (this.leading || this.stopped) return;
-    this.set(true);
+    if (this.state.leading || this.stopped) return;
+    this.state.set(true);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.leading) this.set(false);
-  }
-
-  private set(leading: boolean): void {
-    this.leading = leading;
-    for (const listener of [...this.listeners]) listener(leading);
+    if (this.state.leading) this.state.set(false);
   }
 }

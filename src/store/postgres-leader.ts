@@ -18,6 +18,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { type LeaderTimers, realLeaderTimers } from './leader-timers.js';
 import type { LeaderElector } from './store.js';
+import { LeadershipState } from './leadership-state.js';
 
 /** The advisory lock (two-key form): a namespace for Meshplane ('MPZC') and the lock in it. */
 export const LEADER_LOCK_KEYS: readonly [number, number] = [0x4d505a43, 1];
@@ -49,9 +50,8 @@ const KEEPALIVE_SQL =
 export class PostgresLeaderElector implements LeaderElector {
   private readonly timers: LeaderTimers;
   private readonly keys: readonly [number, number];
-  private readonly listeners = new Set<(leading: boolean) => void>();
+  private readonly state = new LeadershipState();
   private client: pg.Client | undefined;
-  private leading = false;
   private started = false;
   private stopped = false;
   private failing = false;
@@ -67,15 +67,11 @@ export class PostgresLeaderElector implements LeaderElector {
   }
 
   isLeader(): boolean {
-    return this.leading;
+    return this.state.leading;
   }
 
   onChange(listener: (leading: boolean) => void): () => void {
-    const entry = (leading: boolean): void => listener(leading);
-    this.listeners.add(entry);
-    return () => {
-      this.listeners.delete(entry);
-    };
+    return this.state.onChange(listener);
   }
 
   async start(): Promise<void> {
@@ -96,7 +92,7 @@ export class PostgresLeaderElector implements LeaderElector {
     await this.settled();
     const client = this.client;
     this.client = undefined;
-    if (this.leading) this.set(false);
+    if (this.state.leading) this.state.set(false);
     if (client === undefined) return;
     try {
       await this.query(client, UNLOCK_SQL);
@@ -111,7 +107,7 @@ export class PostgresLeaderElector implements LeaderElector {
     this.timer = undefined;
     const run = this.attempt().finally(() => {
       this.inflight = undefined;
-      const next = this.leading ? (this.options.checkMs ?? 2000) : (this.options.retryMs ?? 2000);
+      const next = this.state.leading ? (this.options.checkMs ?? 2000) : (this.options.retryMs ?? 2000);
       if (!this.stopped) this.timer = this.timers.after(next, () => void this.tick());
     });
     this.inflight = run;
@@ -124,10 +120,10 @@ export class PostgresLeaderElector implements LeaderElector {
     let client = this.client;
     try {
       client ??= await this.connect();
-      const ok = await this.query(client, this.leading ? HELD_SQL : TRY_SQL);
+      const ok = await this.query(client, this.state.leading ? HELD_SQL : TRY_SQL);
       this.failing = false;
-      if (ok && !this.leading && !this.stopped) this.set(true);
-      if (!ok && this.leading) this.lost(client, undefined);
+      if (ok && !this.state.leading && !this.stopped) this.state.set(true);
+      if (!ok && this.state.leading) this.lost(client, undefined);
     } catch (err) {
       if (client !== undefined) this.lost(client, err);
       else this.report(err);
@@ -160,7 +156,7 @@ export class PostgresLeaderElector implements LeaderElector {
     this.client = undefined;
     void client.end().catch(() => {});
     if (err !== undefined) this.report(err);
-    if (this.leading) this.set(false);
+    if (this.state.leading) this.state.set(false);
   }
 
   /** Runs a lock query, answering its boolean `ok`; rejects after queryTimeoutMs without an answer. */
@@ -186,16 +182,5 @@ export class PostgresLeaderElector implements LeaderElector {
     if (this.failing || this.stopped) return;
     this.failing = true;
     this.options.logger?.warn({ err }, 'leader election cannot reach the database; retrying');
-  }
-
-  private set(leading: boolean): void {
-    this.leading = leading;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(leading);
-      } catch (err) {
-        process.emitWarning(`leadership listener failed: ${String(err)}`);
-      }
-    }
   }
 }
