@@ -6,10 +6,8 @@
  * response at once, and records for each response its arrival time, its size on the wire (the
  * serialized DiscoveryResponse) and how many resources it carried or removed.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import { adsServiceDefinition } from '../../test/support/xds-clients/ads-client-proto.js';
 
 export const TYPES = {
   cds: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
@@ -44,17 +42,7 @@ let methods: { sotw: MethodDef; delta: MethodDef } | undefined;
 
 function adsMethods(): { sotw: MethodDef; delta: MethodDef } {
   if (methods) return methods;
-  const require = createRequire(import.meta.url);
-  const deps = join(dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
-  const definition = protoLoader.loadSync('envoy/service/discovery/v3/ads.proto', {
-    keepCase: true,
-    longs: String,
-    enums: String,
-    defaults: false,
-    oneofs: true,
-    includeDirs: ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => join(deps, d)),
-  });
-  const service = definition['envoy.service.discovery.v3.AggregatedDiscoveryService'] as unknown as Record<string, MethodDef>;
+  const service = adsServiceDefinition() as unknown as Record<string, MethodDef>;
   methods = { sotw: service.StreamAggregatedResources as MethodDef, delta: service.DeltaAggregatedResources as MethodDef };
   return methods;
 }

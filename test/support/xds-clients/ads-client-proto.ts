@@ -12,13 +12,15 @@ export type AdsClient = grpc.Client & {
   DeltaAggregatedResources(): grpc.ClientDuplexStream<object, Record<string, unknown>>;
 };
 
+let definition: grpc.ServiceDefinition | undefined;
 let constructor: grpc.ServiceClientConstructor | undefined;
 
-function adsClientConstructor(): grpc.ServiceClientConstructor {
-  if (constructor !== undefined) return constructor;
+/** The AggregatedDiscoveryService definition (Envoy's protos as @grpc/grpc-js-xds ships them), loaded once. */
+export function adsServiceDefinition(): grpc.ServiceDefinition {
+  if (definition !== undefined) return definition;
   const require = createRequire(import.meta.url);
   const deps = join(dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
-  const definition = protoLoader.loadSync('envoy/service/discovery/v3/ads.proto', {
+  const loaded = protoLoader.loadSync('envoy/service/discovery/v3/ads.proto', {
     keepCase: true,
     longs: String,
     enums: String,
@@ -26,8 +28,12 @@ function adsClientConstructor(): grpc.ServiceClientConstructor {
     oneofs: true,
     includeDirs: ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => join(deps, d)),
   });
-  const service = definition['envoy.service.discovery.v3.AggregatedDiscoveryService'];
-  constructor = grpc.makeGenericClientConstructor(service as grpc.ServiceDefinition, 'AggregatedDiscoveryService');
+  definition = loaded['envoy.service.discovery.v3.AggregatedDiscoveryService'] as grpc.ServiceDefinition;
+  return definition;
+}
+
+function adsClientConstructor(): grpc.ServiceClientConstructor {
+  constructor ??= grpc.makeGenericClientConstructor(adsServiceDefinition(), 'AggregatedDiscoveryService');
   return constructor;
 }
 
