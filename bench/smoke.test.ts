@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatTable } from './run.js';
 import { runCase } from './scenarios/generation.js';
+import { legacyVipsOf } from '../src/ipam/legacy-vip-records.js';
+import { populate } from './support/populate.js';
 import { syntheticMesh } from './support/synthetic-mesh.js';
+import { startBenchZone } from './support/zone-control-plane.js';
 
 describe('bench harness', () => {
   it('runs the smallest generation case in-process and returns every figure', async () => {
@@ -23,6 +26,17 @@ describe('bench harness', () => {
     assert.ok(r.idleMs >= r.allReadyMs, 'idle comes after ready');
     assert.ok(r.singleP50Ms > 0 && r.singleP50Ms <= r.singleP99Ms);
     assert.ok((r.controllerPasses.component_meshservice_generator ?? 0) > 0, 'the generator ran');
+  });
+
+  it('populates a mesh for the xDS scenarios: returns once every service has its VIP, hostname and legacy VIP', async () => {
+    const zone = await startBenchZone({ store: 'memory' });
+    try {
+      const mesh = await populate(zone, { services: 12, dataplanes: 30, mode: 'Everywhere', timeoutMs: 30_000 });
+      const legacy = legacyVipsOf(zone.controllers.cache, 'default');
+      assert.deepEqual(mesh.services.map((s) => s.name).filter((name) => !legacy.has(name)), []);
+    } finally {
+      await zone.stop();
+    }
   });
 
   it('builds the same synthetic mesh every time: 2-10 Dataplanes per service, 1-3 ports', () => {

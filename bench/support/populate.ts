@@ -8,6 +8,7 @@ import type { MeshServiceStatus } from '../../src/resources/mesh-service/types.j
 import { waitUntil } from './measure.js';
 import { meshResource, type SyntheticMesh, syntheticMesh } from './synthetic-mesh.js';
 import type { BenchZone } from './zone-control-plane.js';
+import { LEGACY_VIP_TYPE, legacyVipsOf, readLegacyVip } from '../../src/ipam/legacy-vip-records.js';
 
 export type MeshMode = 'Everywhere' | 'Exclusive' | 'ReachableBackends';
 
@@ -39,13 +40,17 @@ export async function populate(zone: BenchZone, options: PopulateOptions): Promi
     ...(options.reach !== undefined ? { reach: options.reach } : {}),
   });
   const pending = new Set(mesh.services.map((s) => s.name));
-  // One LegacyVip record per service (named after it) once its VIP is allocated.
-  const legacyPending = new Set(mesh.services.map((s) => s.name).filter((name) => cache.get({ type: 'LegacyVip', mesh: 'default', name }) === undefined));
+  // One LegacyVip record per service (named by its address) once its VIP is allocated.
+  const allocated = legacyVipsOf(cache, 'default');
+  const legacyPending = new Set(mesh.services.map((s) => s.name).filter((name) => !allocated.has(name)));
   const done = waitUntil(
     (l) =>
       cache.onChange((e) => {
         if (e.resource.type === 'MeshService' && e.op !== 'delete' && hasVipAndHostname(e.resource)) pending.delete(e.resource.name);
-        if (e.resource.type === 'LegacyVip' && e.op !== 'delete') legacyPending.delete(e.resource.name);
+        if (e.resource.type === LEGACY_VIP_TYPE && e.op !== 'delete') {
+          const inUse = readLegacyVip(e.resource.spec);
+          if (inUse !== undefined) legacyPending.delete(inUse[0]);
+        }
         l();
       }),
     () => pending.size === 0 && legacyPending.size === 0,
